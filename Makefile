@@ -15,7 +15,7 @@
 -include config.mk
 
 VERSION := $(shell sed -n 's/^\#define SP_VERSION "\(.*\)"/\1/p' src/version.h)
-B       := build
+B       ?= build
 V       := $(B)/vendor
 DL      := vendor/dl
 MUSLGCC := $(abspath $(V)/musl/musl-gcc)
@@ -30,6 +30,8 @@ SRC      := $(wildcard src/*.c)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 TOOL_SRC := $(wildcard src/tools/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+DRV_SRC  := $(wildcard tests/drivers/*.c)
+BENCH_SRC := $(wildcard tests/bench/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -50,13 +52,15 @@ ASAN_OBJ := $(LIB_SRC:src/%.c=$(B)/asan/%.o)
 FUZZ_OBJ := $(LIB_SRC:src/%.c=$(B)/fuzz/%.o)
 TOOLS    := $(TOOL_SRC:src/tools/%.c=$(B)/%)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/%)
+DRIVERS  := $(DRV_SRC:tests/drivers/%.c=$(B)/asan/drv_%)
+BENCHES  := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 FUZZERS  := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 
 BEAR_REL  := $(V)/bearssl-rel/libbearssl.a
 BEAR_ASAN := $(V)/bearssl-asan/libbearssl.a
 BEAR_FUZZ := $(V)/bearssl-fuzz/libbearssl.a
 
-.PHONY: all vendor test unit fuzz fuzz-long bench demo image clean \
+.PHONY: all vendor test unit benches fuzz fuzz-long bench demo image clean \
 	distclean deps fmt
 .DELETE_ON_ERROR:
 
@@ -115,7 +119,26 @@ $(B)/asan/test_%.o: tests/unit/test_%.c $(FETCHED)
 $(B)/asan/test_%: $(B)/asan/test_%.o $(ASAN_OBJ) $(BEAR_ASAN)
 	$(HOSTCC) $(SAN) -pthread -o $@ $^
 
-unit: $(UNITS)
+# Drivers: small sanitizer-built programs that Python tests run with
+# arguments (for example an HTTP client pointed at a local test server).
+$(B)/asan/drv_%.o: tests/drivers/%.c $(FETCHED)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(ASAN_CFLAGS) -Itests/unit -c $< -o $@
+
+$(B)/asan/drv_%: $(B)/asan/drv_%.o $(ASAN_OBJ) $(BEAR_ASAN)
+	$(HOSTCC) $(SAN) -pthread -o $@ $^
+
+unit: $(UNITS) $(DRIVERS)
+
+# Benchmark programs: built exactly like the release binary.
+$(B)/bench/%.o: tests/bench/%.c $(FETCHED)
+	@mkdir -p $(@D)
+	$(MUSLGCC) $(REL_CFLAGS) -c $< -o $@
+
+$(B)/bench/%: $(B)/bench/%.o $(REL_OBJ) $(BEAR_REL)
+	$(MUSLGCC) $(REL_LDFLAGS) -o $@ $^
+
+benches: $(BENCHES)
 
 # ---- fuzzing -------------------------------------------------------------
 
@@ -133,7 +156,8 @@ $(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(FUZZ_OBJ) $(BEAR_FUZZ)
 fuzz: $(FUZZERS)
 
 fuzz-long: deps $(FUZZERS)
-	python3 tests/fuzz_run.py --seconds $(FUZZ_LONG) --report
+	SP_BUILD=$(abspath $(B)) python3 tests/fuzz_run.py --seconds $(FUZZ_LONG) \
+		--report
 
 # ---- tests, demo, benchmarks ---------------------------------------------
 
@@ -141,13 +165,13 @@ deps:
 	@tests/deps.sh
 
 test: deps all unit fuzz
-	python3 tests/run.py --fuzz-seconds $(FUZZ_SECONDS)
+	SP_BUILD=$(abspath $(B)) python3 tests/run.py --fuzz-seconds $(FUZZ_SECONDS)
 
 demo: deps all
-	python3 tests/demo.py $(B)/source-pylon
+	SP_BUILD=$(abspath $(B)) python3 tests/demo.py $(B)/source-pylon
 
-bench: deps all
-	python3 tests/bench/run.py
+bench: deps all benches
+	SP_BUILD=$(abspath $(B)) python3 tests/bench/run.py
 
 image: all
 	tests/image/build.sh

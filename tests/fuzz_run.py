@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import Suite  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("SP_BUILD", os.path.join(ROOT, "build"))
 
 
 def main():
@@ -34,8 +35,7 @@ def main():
     ap.add_argument("--only", default="")
     args = ap.parse_args()
     t = Suite("fuzz")
-    targets = sorted(p for p in glob.glob(os.path.join(ROOT,
-                                                       "build/fuzz/fuzz_*"))
+    targets = sorted(p for p in glob.glob(os.path.join(BUILD, "fuzz/fuzz_*"))
                      if os.access(p, os.X_OK) and not p.endswith((".o", ".d")))
     targets = [p for p in targets if args.only in p]
     if not targets:
@@ -77,7 +77,7 @@ def main():
                                         "oom-"))]
             kept = []
             for c in crashes:
-                dst = os.path.join(ROOT, "build/fuzz/crashes", name)
+                dst = os.path.join(BUILD, "fuzz/crashes", name)
                 os.makedirs(dst, exist_ok=True)
                 shutil.copy(os.path.join(work, c), dst)
                 kept.append(os.path.join("build/fuzz/crashes", name, c))

@@ -20,6 +20,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("SP_BUILD", os.path.join(ROOT, "build"))
 TIMEOUT = int(os.environ.get("SP_TEST_TIMEOUT", "600"))
 # Out-of-memory paths are tested on purpose: let malloc return NULL.
 os.environ.setdefault("ASAN_OPTIONS",
@@ -29,7 +30,7 @@ os.environ.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
 
 def programs(fuzz_seconds):
     progs = []
-    for p in sorted(glob.glob(os.path.join(ROOT, "build/asan/test_*"))):
+    for p in sorted(glob.glob(os.path.join(BUILD, "asan/test_*"))):
         if os.access(p, os.X_OK) and not p.endswith((".o", ".d")):
             progs.append([p])
     for pat in ("tests/mock/test_*.py", "tests/e2e/test_*.py"):

@@ -6,7 +6,13 @@ import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-BINARY = os.environ.get("SP_BINARY", os.path.join(ROOT, "build/source-pylon"))
+BUILD = os.environ.get("SP_BUILD", os.path.join(ROOT, "build"))
+BINARY = os.environ.get("SP_BINARY", os.path.join(BUILD, "source-pylon"))
+
+
+def driver(name):
+    """Path of a sanitizer-built test driver (tests/drivers/NAME.c)."""
+    return os.path.join(BUILD, "asan", "drv_" + name)
 
 MESSAGE_FIELDS = {
     "SPEC": "spec", "CONNECTION_STATUS": "connectionStatus",
