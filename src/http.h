@@ -121,6 +121,8 @@ struct http_parser {
 	size_t max_body;
 	char line[512];              /* partial line of the current header */
 	size_t line_len;
+	size_t name_len;             /* header name bytes at line[0..) */
+	unsigned flags;
 	struct http_header_info info;
 	struct buf *body;
 	struct http_error err;
@@ -142,6 +144,11 @@ int http_parser_feed(struct http_parser *p, const char *data, size_t n,
 /* The peer closed the connection: DONE if the body was close-delimited,
  * else ERROR (truncated / closed before response). */
 int http_parser_eof(struct http_parser *p);
+
+/* Nonzero while the parser is reading a body delimited by the connection
+ * closing (the caller must then tell a clean close from a cut one: TLS
+ * without close_notify is an error). */
+int http_parser_until_close(const struct http_parser *p);
 
 /* ---- Retry-After ------------------------------------------------------------ */
 
@@ -175,6 +182,9 @@ void http_conn_free(struct http_conn *c);
 
 /* Number of TCP connections this handle has opened so far (tests). */
 unsigned long http_conn_opened(const struct http_conn *c);
+
+/* Number of TLS handshakes that resumed the previous session (tests). */
+unsigned long http_conn_resumed(const struct http_conn *c);
 
 struct http_req {
 	const char *method;     /* "GET" or "POST" */

@@ -1,11 +1,12 @@
 /*
  * tls: trust anchors for BearSSL, loaded at run time from a PEM bundle.
  *
- * tls_trust_load reads SSL_CERT_FILE when that variable is set (and then
- * only that file), else the first readable file among the usual bundle
- * paths (/etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/
- * ca-bundle.crt, /etc/ssl/ca-bundle.pem, /etc/ssl/cert.pem,
- * /etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem).  Every CERTIFICATE
+ * tls_trust_load reads SSL_CERT_FILE when that variable is set and not
+ * empty (and then only that file), else the first readable file among
+ * the usual bundle paths (/etc/ssl/certs/ca-certificates.crt,
+ * /etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/ca-bundle.pem,
+ * /etc/ssl/cert.pem, /etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem).
+ * Every CERTIFICATE
  * block is decoded into a trust anchor (CA flag from basicConstraints);
  * other PEM blocks are skipped; a certificate that does not decode is
  * skipped and counted.  Loading fails when no anchor at all results.
@@ -18,7 +19,16 @@
 
 #include <stddef.h>
 
+/* BearSSL's headers test BR_DOXYGEN_IGNORE with #if; keep -Wundef quiet. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wundef"
 #include <bearssl.h>
+#pragma GCC diagnostic pop
+
+/* Limits on what a bundle may hold (checked before use). */
+#define TLS_MAX_BUNDLE_BYTES (16 * 1024 * 1024) /* size of one PEM file */
+#define TLS_MAX_CERT_BYTES (64 * 1024)          /* one DER certificate */
+#define TLS_MAX_ANCHORS 4096     /* further certificates count as skipped */
 
 struct tls_trust {
 	br_x509_trust_anchor *anchors;
