@@ -22,6 +22,7 @@ MUSLGCC := $(abspath $(V)/musl/musl-gcc)
 BEARSRC := $(V)/bearssl-src
 FETCHED := $(V)/.fetched
 CLANG   ?= clang
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 HOSTCC  ?= gcc
 FUZZ_SECONDS ?= 4
 FUZZ_LONG    ?= 300
@@ -36,7 +37,8 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla -Wundef \
-	-Wcast-align -Wnull-dereference -Wimplicit-fallthrough
+	-Wcast-align -Wnull-dereference -Wimplicit-fallthrough \
+	-Wno-format-truncation
 COMMON := -std=c11 -D_GNU_SOURCE -Isrc -I$(BEARSRC)/inc -MMD -MP
 
 REL_CFLAGS  := $(COMMON) $(WARN) -Werror -Os -ffunction-sections \
@@ -59,10 +61,14 @@ FUZZERS  := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 BEAR_REL  := $(V)/bearssl-rel/libbearssl.a
 BEAR_ASAN := $(V)/bearssl-asan/libbearssl.a
 BEAR_FUZZ := $(V)/bearssl-fuzz/libbearssl.a
+BEAR_DBG  := $(V)/bearssl-dbg/libbearssl.a
+DBG_CFLAGS := $(COMMON) $(WARN) -Werror -g -O1 -pthread
+DBG_OBJ  := $(LIB_SRC:src/%.c=$(B)/dbg/%.o)
 
-.PHONY: all vendor test unit benches fuzz fuzz-long bench demo image clean \
+.PHONY: all vendor test unit dbg benches fuzz fuzz-long bench demo image clean \
 	distclean deps fmt
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(B)/source-pylon $(TOOLS)
 
@@ -84,6 +90,10 @@ $(BEAR_REL): $(FETCHED)
 $(BEAR_ASAN): $(FETCHED)
 	$(MAKE) -s -C $(BEARSRC) lib BUILD=$(abspath $(@D)) \
 		CC=$(HOSTCC) CFLAGS='-W -Wall -g -O1 $(SAN)' >/dev/null
+
+$(BEAR_DBG): $(FETCHED)
+	$(MAKE) -s -C $(BEARSRC) lib BUILD=$(abspath $(@D)) \
+		CC=$(HOSTCC) CFLAGS='-W -Wall -g -O1' >/dev/null
 
 $(BEAR_FUZZ): $(FETCHED)
 	$(MAKE) -s -C $(BEARSRC) lib BUILD=$(abspath $(@D)) \
@@ -128,7 +138,12 @@ $(B)/asan/drv_%.o: tests/drivers/%.c $(FETCHED)
 $(B)/asan/drv_%: $(B)/asan/drv_%.o $(ASAN_OBJ) $(BEAR_ASAN)
 	$(HOSTCC) $(SAN) -pthread -o $@ $^
 
-unit: $(UNITS) $(DRIVERS)
+# The whole connector built with sanitizers (debugging, and the e2e tests
+# that want the sanitizers' eyes on a real sync).
+$(B)/asan/source-pylon: $(B)/asan/main.o $(ASAN_OBJ) $(BEAR_ASAN)
+	$(HOSTCC) $(SAN) -pthread -o $@ $^
+
+unit: $(UNITS) $(DRIVERS) $(B)/asan/source-pylon
 
 # Benchmark programs: built exactly like the release binary.
 $(B)/bench/%.o: tests/bench/%.c $(FETCHED)
@@ -139,6 +154,17 @@ $(B)/bench/%: $(B)/bench/%.o $(REL_OBJ) $(BEAR_REL)
 	$(MUSLGCC) $(REL_LDFLAGS) -o $@ $^
 
 benches: $(BENCHES)
+
+# ---- plain debug build (valgrind cannot run sanitized code) ------------
+
+$(B)/dbg/%.o: src/%.c $(FETCHED)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(DBG_CFLAGS) -c $< -o $@
+
+$(B)/dbg/source-pylon: $(B)/dbg/main.o $(DBG_OBJ) $(BEAR_DBG)
+	$(HOSTCC) -pthread -o $@ $^
+
+dbg: $(B)/dbg/source-pylon
 
 # ---- fuzzing -------------------------------------------------------------
 
@@ -164,7 +190,10 @@ fuzz-long: deps $(FUZZERS)
 deps:
 	@tests/deps.sh
 
-test: deps all unit fuzz
+# Everything the tests run, built in parallel even when make was started
+# without -j (as CI does).
+test: deps
+	$(MAKE) -j$(JOBS) all unit fuzz dbg
 	SP_BUILD=$(abspath $(B)) python3 tests/run.py --fuzz-seconds $(FUZZ_SECONDS)
 
 demo: deps all

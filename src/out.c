@@ -101,28 +101,16 @@ flush_locked(void)
  * Append p to pending with every occurrence of a secret masked.  The common
  * case (no secret inside) is one memmem per secret and one copy.
  */
+static void scrub(char *p, size_t n);
+
 static void
 append_scrubbed(const char *p, size_t n)
 {
 	size_t start = pending.len;
-	int i;
 
 	buf_add(&pending, p, n);
-	if (pending.err) {
-		return;
-	}
-	for (i = 0; i < nsecrets; i ++) {
-		char *at = pending.p + start;
-		size_t left = n;
-		char *hit;
-
-		while ((hit = memmem(at, left, secrets[i], secret_len[i]))
-			!= NULL)
-		{
-			memset(hit, '*', secret_len[i]);
-			left -= (size_t)(hit - at) + secret_len[i];
-			at = hit + secret_len[i];
-		}
+	if (pending.err == BUF_OK) {
+		scrub(pending.p + start, n);
 	}
 }
 
@@ -144,6 +132,55 @@ out_line(const char *p, size_t n, int flush)
 		rc = -1;
 	} else if (flush || pending.len >= OUT_BUF_FLUSH) {
 		rc = flush_locked();
+	}
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+/* Mask every secret inside p[0..n). */
+static void
+scrub(char *p, size_t n)
+{
+	int i;
+
+	for (i = 0; i < nsecrets; i ++) {
+		char *at = p, *hit;
+		size_t left = n;
+
+		while ((hit = memmem(at, left, secrets[i], secret_len[i]))
+			!= NULL)
+		{
+			memset(hit, '*', secret_len[i]);
+			left -= (size_t)(hit - at) + secret_len[i];
+			at = hit + secret_len[i];
+		}
+	}
+}
+
+int
+out_lines(char *p, size_t n, int flush)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&lock);
+	if (failed) {
+		pthread_mutex_unlock(&lock);
+		return -1;
+	}
+	scrub(p, n);
+	if (n >= OUT_BUF_FLUSH) {
+		if (flush_locked() == 0 && write_all(p, n) < 0) {
+			failed = 1;
+		}
+		rc = failed ? -1 : 0;
+	} else {
+		buf_add(&pending, p, n);
+		if (pending.err) {
+			failed = 1;
+			rc = -1;
+		} else if (flush || pending.len >= OUT_BUF_FLUSH) {
+			rc = flush_locked();
+		}
 	}
 	pthread_mutex_unlock(&lock);
 	return rc;

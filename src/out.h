@@ -43,6 +43,14 @@ void out_clear_secrets(void);
  */
 int out_line(const char *p, size_t n, int flush);
 
+/*
+ * Buffer several complete messages at once: p holds n bytes of lines,
+ * each ending in '\n' (records built by one thread).  Secrets are masked
+ * in p itself; a block of OUT_BUF_FLUSH bytes or more is written straight
+ * from p (after what was pending), so a huge record is never copied.
+ */
+int out_lines(char *p, size_t n, int flush);
+
 /* Write out everything buffered. Returns 0 or -1. */
 int out_flush(void);
 

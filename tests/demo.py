@@ -25,7 +25,10 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'mock'))
 
 from client import MockServer, MockError  # noqa: E402
 
-OUT = os.path.join(ROOT, 'build', 'demo')
+OUT = os.path.join(os.environ.get('SP_BUILD', os.path.join(ROOT, 'build')),
+                   'demo')
+# Pylon rate limits are scaled by this much in the demo.
+SCALE = 100
 
 
 def utc(epoch_s):
@@ -114,8 +117,11 @@ def demo(args, log):
         raise Failed('connector binary not found or not executable: %s'
                      % binary)
     os.makedirs(OUT, exist_ok=True)
+    # The mock enforces Pylon's per-endpoint limits, scaled up so the demo
+    # takes seconds; the connector is told the same scale and paces to it.
     mock_args = ['--issues', str(args.issues), '--messages-per-issue', '5',
                  '--threads-per-issue', '2', '--days', '90',
+                 '--rate-limits', 'on', '--rate-multiplier', str(SCALE),
                  '--log', os.path.join(OUT, 'mock-requests.jsonl')]
     if os.path.exists(os.path.join(OUT, 'mock-requests.jsonl')):
         os.unlink(os.path.join(OUT, 'mock-requests.jsonl'))
@@ -124,8 +130,11 @@ def demo(args, log):
                     workdir=os.path.join(OUT, 'tls')) as m:
         log('mock      %s (CA %s)' % (m.url, os.path.relpath(m.ca_file,
                                                               ROOT)))
-        config = m.connector_config(utc(time.time() - 90 * 86400),
-                                    **json.loads(args.extra_config or '{}'))
+        extra = {'rate_limit_multiplier': SCALE}
+        extra.update(json.loads(args.extra_config or '{}'))
+        config = m.connector_config(utc(time.time() - 90 * 86400), **extra)
+        log('          Pylon rate limits x%d on both sides (mock enforces, '
+            'connector paces)' % SCALE)
         cfg_path = os.path.join(OUT, 'config.json')
         with open(cfg_path, 'w') as f:
             json.dump(config, f, indent=2)

@@ -27,6 +27,7 @@ need xz-utils have xz
 need file have file
 need binutils have readelf
 need valgrind have valgrind
+need time test -x /usr/bin/time
 need ca-certificates test -f /etc/ssl/certs/ca-certificates.crt
 need debian-archive-keyring test -f /usr/share/keyrings/debian-archive-keyring.gpg
 

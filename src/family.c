@@ -1,0 +1,722 @@
+/*
+ * family: the issue family (issues, issue_messages, issue_threads).
+ *
+ * Windows.  Issues are listed from the earliest checkpoint among the
+ * selected family streams up to the sync's start time t0, in windows
+ * [S, E) of at most SYNC_WINDOW_MS, on the cursor field (created_at with
+ * GET /issues, updated_at with POST /issues/search).  Pylon compares times
+ * at millisecond precision, renders them to the second, and does not say
+ * whether its bounds are inclusive.  So each request asks for a window
+ * widened by SYNC_WIDEN_MS on both sides, and we place every returned
+ * issue by the value it carries: it belongs to the window where
+ * S <= value < E.  An issue rendered at second d was stored within a
+ * second of d, so it lies strictly inside the widened range of its window,
+ * whatever the server's bounds mean; and since each value falls in exactly
+ * one window, no issue is emitted twice within a sync.  Windows tile time
+ * from the start to t0 with no gap, and a checkpoint is always a window's
+ * end.
+ *
+ * Children.  The parent queues (issue id) jobs for each selected child
+ * whose range covers the issue, and after each window a WINDOW_END marker.
+ * A child thread works through its queue in order, so when it reaches
+ * WINDOW_END(E) every child of the issues before E is done, and an
+ * incremental child may checkpoint E.  Queues are bounded: the parent
+ * waits when a child is a full queue behind, so memory does not grow
+ * with the sync.  The issues stream's own checkpoint moves after each
+ * window, usually far ahead of the children; a resumed sync re-lists
+ * from the earliest checkpoint and emits each stream only past its own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "jw.h"
+#include "out.h"
+#include "page.h"
+#include "sync.h"
+#include "ts.h"
+#include "url.h"
+
+#define ID_MAX 128
+/* The cursor of issue children with issues_cursor_field updated_at. */
+#define CHILD_CURSOR "issue_updated_at"
+
+enum item_kind { JOB, WINDOW_END, END, ABORT };
+
+struct item {
+	int kind;
+	int64_t cursor;        /* WINDOW_END: the window's end */
+	char id[ID_MAX];       /* JOB: the issue id */
+	char updated[48];      /* JOB: the issue's updated_at, as rendered */
+};
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct item *items;
+	size_t head, len;
+	int dead;              /* the consumer stopped: drop what comes */
+	uint64_t pushed;       /* jobs queued so far */
+};
+
+struct family {
+	struct sync *s;
+	int child[2];          /* S_ISSUE_MESSAGES, S_ISSUE_THREADS */
+	int nchild;
+	struct queue q[2];
+	int64_t start[S_COUNT];  /* each selected stream's range start */
+	const char *field;       /* "created_at" or "updated_at" */
+};
+
+struct child_arg {
+	struct family *f;
+	int k;                   /* index into child[] and q[] */
+};
+
+/* ---- queues -------------------------------------------------------------- */
+
+static int
+queue_init(struct queue *q)
+{
+	memset(q, 0, sizeof *q);
+	q->items = calloc(SYNC_QUEUE_CAP, sizeof *q->items);
+	if (q->items == NULL) {
+		return -1;
+	}
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	return 0;
+}
+
+static void
+queue_free(struct queue *q)
+{
+	free(q->items);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+}
+
+/* Add an item, waiting while the queue is full (unless its consumer
+ * stopped, or the sync did). */
+static void
+queue_push(struct queue *q, int kind, int64_t cursor, const char *id,
+	const char *updated)
+{
+	struct item *it;
+
+	/*
+	 * END and ABORT always wait for room: the consumer drains until it
+	 * sees one of them (or dies), so they must not be dropped.
+	 */
+	pthread_mutex_lock(&q->mu);
+	while (q->len == SYNC_QUEUE_CAP && !q->dead
+		&& (kind == END || kind == ABORT || !ctl_stopped()))
+	{
+		pthread_cond_wait(&q->cv, &q->mu);
+	}
+	if (q->dead || (q->len == SYNC_QUEUE_CAP)) {
+		pthread_mutex_unlock(&q->mu);
+		return;
+	}
+	it = &q->items[(q->head + q->len) % SYNC_QUEUE_CAP];
+	it->kind = kind;
+	it->cursor = cursor;
+	it->id[0] = '\0';
+	it->updated[0] = '\0';
+	if (id != NULL) {
+		snprintf(it->id, sizeof it->id, "%s", id);
+	}
+	if (updated != NULL) {
+		snprintf(it->updated, sizeof it->updated, "%s", updated);
+	}
+	q->len ++;
+	if (kind == JOB) {
+		q->pushed ++;
+	}
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static void
+queue_pop(struct queue *q, struct item *out)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->len == 0) {
+		pthread_cond_wait(&q->cv, &q->mu);
+	}
+	*out = q->items[q->head];
+	q->head = (q->head + 1) % SYNC_QUEUE_CAP;
+	q->len --;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* The consumer gives up: the producer must never wait on it again. */
+static void
+queue_kill(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->dead = 1;
+	q->len = 0;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Wake a producer waiting on a full queue when the sync stops. */
+static void
+queue_wake(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* ---- children ------------------------------------------------------------- */
+
+/* Fetch and emit all children of one issue. 0, or -1 after reporting. */
+static int
+fetch_children(struct family *f, struct api *a, int stream,
+	const struct item *job)
+{
+	const char *id = job->id;
+	const char *kv[4] = { "issue_id", job->id, "issue_updated_at",
+		job->updated };
+	const struct stream_def *def = &stream_defs[stream];
+	struct sync *s = f->s;
+	struct emitter *em = &s->em[stream];
+	struct api_error e;
+	struct json_iter it;
+	struct pager pg;
+	struct buf t;
+	char why[200];
+	uint32_t rec;
+	int more, rc;
+
+	buf_init(&t, 8192);
+	pager_init(&pg);
+	do {
+		buf_reset(&t);
+		buf_adds(&t, "/issues/");
+		url_encode(&t, id, strlen(id));
+		buf_adds(&t, stream == S_ISSUE_MESSAGES ? "/messages"
+			: "/threads");
+		if (def->paginated) {
+			buf_adds(&t, "?limit=");
+			buf_addi(&t, s->cfg->page_size);
+		}
+		if (pg.more) {
+			buf_adds(&t, def->paginated ? "&cursor=" : "?cursor=");
+			url_encode(&t, pg.cursor, strlen(pg.cursor));
+		}
+		rc = api_call(a, def->lane, buf_cstr(&t), NULL, API_PAGE, &e);
+		if (rc == API_NOT_FOUND) {
+			/* Deleted since it was listed: nothing to read. */
+			out_log("WARN", "%s: issue %s no longer exists; skipping",
+				em->stream, id);
+			buf_free(&t);
+			return 0;
+		}
+		if (rc != API_OK) {
+			sync_fail(s, stream, &e);
+			buf_free(&t);
+			return -1;
+		}
+		json_iter_init(&a->doc, a->data, &it);
+		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)) {
+			if (emit_record(em, &a->doc, rec, kv,
+				job->updated[0] != '\0' ? 2 : 1,
+				out_now_ms()) < 0)
+			{
+				sync_fail_msg(s, stream, "system_error", "out of "
+					"memory building a record", id);
+				buf_free(&t);
+				return -1;
+			}
+		}
+		more = pager_advance(&pg, &a->doc, &a->arena, why, sizeof why);
+		api_page_done(a);
+		if (emit_flush(em) < 0) {
+			sync_fail_msg(s, stream, "system_error", "output closed",
+				NULL);
+			buf_free(&t);
+			return -1;
+		}
+		if (more < 0) {
+			sync_fail_msg(s, stream, "system_error", why, t.p);
+			buf_free(&t);
+			return -1;
+		}
+	} while (more);
+	buf_free(&t);
+	return 0;
+}
+
+/* Progress for a person, and an estimate for the platform. */
+static void
+child_progress(struct family *f, int stream, struct queue *q, uint64_t done,
+	int64_t t_begin, int64_t *last)
+{
+	struct emitter *em = &f->s->em[stream];
+	int64_t now = rate_mono_ms();
+	uint64_t pushed;
+	double rate;
+
+	/* The first issue done gives a first estimate; then every so often. */
+	if (done != 1 && now - *last < SYNC_PROGRESS_MS) {
+		return;
+	}
+	*last = now;
+	pthread_mutex_lock(&q->mu);
+	pushed = q->pushed;
+	pthread_mutex_unlock(&q->mu);
+	if (done == 0) {
+		return;
+	}
+	rate = (double)done / ((double)(now - t_begin) / 60000.0 + 1e-9);
+	out_log("INFO", "%s: %llu of %llu issues listed so far done, %llu "
+		"records; about %.0f min left for those at %.1f issues/min",
+		em->stream, (unsigned long long)done,
+		(unsigned long long)pushed, (unsigned long long)em->total,
+		(double)(pushed - done) / (rate > 0 ? rate : 1), rate);
+	out_estimate(em->stream, (long long)((double)em->total
+		* (double)pushed / (double)done));
+}
+
+static void *
+child_main(void *arg)
+{
+	struct child_arg *ca = arg;
+	struct family *f = ca->f;
+	struct sync *s = f->s;
+	int stream = f->child[ca->k];
+	struct queue *q = &f->q[ca->k];
+	struct emitter *em = &s->em[stream];
+	int inc = s->cat->incremental[stream];
+	int64_t last = f->start[stream], t_begin = rate_mono_ms();
+	int64_t shown = t_begin;
+	int failed = 0, aborted = 0, stated = 0;
+	uint64_t done = 0;
+	struct item it;
+	struct api a;
+
+	sync_begin(s, stream);
+	if (sync_api(s, &a, &stream, 1) < 0) {
+		queue_kill(q);
+		sync_end(s, stream, 1);
+		return NULL;
+	}
+	for (;;) {
+		queue_pop(q, &it);
+		if (it.kind == END) {
+			break;
+		}
+		if (it.kind == ABORT) {
+			aborted = 1;
+			break;
+		}
+		if (it.kind == WINDOW_END) {
+			/* Everything before it.cursor is done. */
+			if (inc && it.cursor > last) {
+				if (emit_state_cursor(em, CHILD_CURSOR, it.cursor)
+					< 0)
+				{
+					failed = 1;
+					break;
+				}
+				last = it.cursor;
+				stated = 1;
+			}
+			continue;
+		}
+		if (fetch_children(f, &a, stream, &it) < 0) {
+			failed = 1;
+			break;
+		}
+		done ++;
+		child_progress(f, stream, q, done, t_begin, &shown);
+	}
+	if (failed || aborted) {
+		queue_kill(q);
+	}
+
+	/* The final state: the last checkpoint, or the end of a full read. */
+	if (!failed && !aborted) {
+		if (inc && !stated) {
+			failed = emit_state_cursor(em, CHILD_CURSOR, last) < 0;
+		} else if (!inc) {
+			failed = emit_state_done(em) < 0;
+		}
+	}
+	sync_count(s, &a);
+	api_free(&a);
+	sync_end(s, stream, failed || aborted);
+	return NULL;
+}
+
+/* ---- the parent: listing issues window by window ----------------------- */
+
+/* The search body for one window page. */
+static void
+search_body(struct buf *b, const char *field, int64_t from, int64_t to,
+	int limit, const struct pager *pg)
+{
+	char t1[TS_LEN + 1], t2[TS_LEN + 1];
+
+	ts_format(from, t1);
+	ts_format(to, t2);
+	buf_reset(b);
+	buf_adds(b, "{\"filter\":{\"operator\":\"and\",\"subfilters\":[");
+	buf_adds(b, "{\"field\":\"");
+	buf_adds(b, field);
+	buf_adds(b, "\",\"operator\":\"time_is_after\",\"value\":\"");
+	buf_adds(b, t1);
+	buf_adds(b, "\"},{\"field\":\"");
+	buf_adds(b, field);
+	buf_adds(b, "\",\"operator\":\"time_is_before\",\"value\":\"");
+	buf_adds(b, t2);
+	buf_adds(b, "\"}]},\"limit\":");
+	buf_addi(b, limit);
+	if (pg->more) {
+		buf_adds(b, ",\"cursor\":");
+		jw_strz(b, pg->cursor);
+	}
+	buf_addc(b, '}');
+}
+
+/* The GET /issues target for one window page. */
+static void
+list_target(struct buf *b, int64_t from, int64_t to, int limit,
+	const struct pager *pg)
+{
+	char t1[TS_LEN + 1], t2[TS_LEN + 1];
+
+	ts_format(from, t1);
+	ts_format(to, t2);
+	buf_reset(b);
+	buf_adds(b, "/issues?start_time=");
+	url_encode(b, t1, TS_LEN);
+	buf_adds(b, "&end_time=");
+	url_encode(b, t2, TS_LEN);
+	buf_adds(b, "&limit=");
+	buf_addi(b, limit);
+	if (pg->more) {
+		buf_adds(b, "&cursor=");
+		url_encode(b, pg->cursor, strlen(pg->cursor));
+	}
+}
+
+/*
+ * Place one listed issue: emit it to the issues stream and queue its
+ * children, each only if its value lies in this window and in that
+ * stream's range.  Returns 0, or -1 after reporting a failure.
+ */
+static int
+place_issue(struct family *f, struct api *a, uint32_t rec, int64_t from,
+	int64_t to, int *warned)
+{
+	struct sync *s = f->s;
+	const struct json_doc *d = &a->doc;
+	const char *v = NULL, *id, *upd;
+	size_t n = 0, idn;
+	int64_t ms;
+	int k;
+
+	if (json_get_str(d, rec, f->field, &a->arena, &v, &n) != JSON_GET_OK
+		|| ts_parse(v, n, &ms) < 0)
+	{
+		/* Cannot be placed: count it in the window that returned it. */
+		v = NULL;
+		if (!*warned) {
+			out_log("WARN", "issues: an issue without a valid %s; "
+				"kept in the window that returned it", f->field);
+			*warned = 1;
+		}
+		ms = from;
+	}
+	if (ms < from || ms >= to) {
+		return 0;
+	}
+	if (s->cat->selected[S_ISSUES] && ms >= f->start[S_ISSUES]
+		&& emit_record(&s->em[S_ISSUES], d, rec, NULL, 0,
+			out_now_ms()) < 0)
+	{
+		sync_fail_msg(s, S_ISSUES, "system_error", "out of memory "
+			"building a record", NULL);
+		return -1;
+	}
+	if (f->nchild == 0) {
+		return 0;
+	}
+	if (json_get_str(d, rec, "id", &a->arena, &id, &idn) != JSON_GET_OK
+		|| idn == 0 || idn >= ID_MAX || memchr(id, '\0', idn) != NULL)
+	{
+		sync_fail_msg(s, f->child[0], "system_error", "Pylon listed an "
+			"issue without a usable id, so its messages and threads "
+			"cannot be read", NULL);
+		return -1;
+	}
+	/* With the updated_at cursor, children carry it (their cursor). */
+	upd = NULL;
+	if (s->cfg->cursor == CURSOR_UPDATED_AT && v != NULL && n < 48) {
+		upd = v;
+	}
+	for (k = 0; k < f->nchild; k ++) {
+		if (ms >= f->start[f->child[k]]) {
+			queue_push(&f->q[k], JOB, 0, id, upd);
+		}
+	}
+	return 0;
+}
+
+/* The stream that speaks for the parent listing. */
+static int
+voice(const struct family *f)
+{
+	return f->s->cat->selected[S_ISSUES] ? S_ISSUES : f->child[0];
+}
+
+/* List the issues of window [from, to). 0, or -1 after reporting. */
+static int
+list_window(struct family *f, struct api *a, int64_t from, int64_t to,
+	struct buf *t, struct buf *body, uint64_t *listed)
+{
+	struct sync *s = f->s;
+	int updated = s->cfg->cursor == CURSOR_UPDATED_AT;
+	int64_t lo = from - SYNC_WIDEN_MS, hi = to + SYNC_WIDEN_MS;
+	struct api_error e;
+	struct json_iter it;
+	struct pager pg;
+	char why[200];
+	uint32_t rec;
+	int rc, more, warned = 0;
+
+	pager_init(&pg);
+	do {
+		if (updated) {
+			search_body(body, f->field, lo, hi, s->cfg->page_size,
+				&pg);
+			rc = body->err ? API_FAIL_SYSTEM : api_call(a,
+				L_ISSUES_SEARCH, "/issues/search", body, API_PAGE,
+				&e);
+		} else {
+			list_target(t, lo, hi, s->cfg->page_size, &pg);
+			rc = buf_cstr(t) == NULL ? API_FAIL_SYSTEM : api_call(a,
+				L_ISSUES_LIST, t->p, NULL, API_PAGE, &e);
+		}
+		if (rc != API_OK) {
+			if (rc == API_FAIL_SYSTEM && (body->err || t->err)) {
+				sync_fail_msg(s, voice(f), "system_error",
+					"cannot build the request", NULL);
+			} else {
+				sync_fail(s, voice(f), &e);
+			}
+			return -1;
+		}
+		json_iter_init(&a->doc, a->data, &it);
+		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)) {
+			(*listed) ++;
+			if (place_issue(f, a, rec, from, to, &warned) < 0) {
+				api_page_done(a);
+				return -1;
+			}
+		}
+		more = pager_advance(&pg, &a->doc, &a->arena, why, sizeof why);
+		api_page_done(a);
+		if (emit_flush(&s->em[S_ISSUES]) < 0) {
+			sync_fail_msg(s, voice(f), "system_error", "output "
+				"closed", NULL);
+			return -1;
+		}
+		if (more < 0) {
+			sync_fail_msg(s, voice(f), "system_error", why,
+				updated ? "POST /issues/search" : "GET /issues");
+			return -1;
+		}
+	} while (more);
+	return 0;
+}
+
+/*
+ * Where stream's range starts: its checkpoint (in the configured field,
+ * or taken over from the other field) when incremental, else the default
+ * start.
+ */
+static int64_t
+range_start(struct family *f, int stream)
+{
+	struct sync *s = f->s;
+	const struct state_in *st = s->st;
+	int upd = s->cfg->cursor == CURSOR_UPDATED_AT;
+
+	if (!s->cat->incremental[stream]) {
+		return s->default_start;
+	}
+	if (upd && st->has_updated[stream]) {
+		return st->updated_ms[stream];
+	}
+	if (!upd && st->has_created[stream]) {
+		return st->created_ms[stream];
+	}
+	if (upd && st->has_created[stream]) {
+		out_log("INFO", "%s: the state holds a created_at checkpoint; "
+			"continuing from it on updated_at", stream_defs[stream]
+			.name);
+		return st->created_ms[stream];
+	}
+	if (!upd && st->has_updated[stream]) {
+		out_log("INFO", "%s: the state holds an updated_at checkpoint; "
+			"continuing from it on created_at", stream_defs[stream]
+			.name);
+		return st->updated_ms[stream];
+	}
+	return s->default_start;
+}
+
+/* Walk the windows; 0 when every window was listed. */
+static int
+walk_windows(struct family *f, struct api *a, int64_t begin)
+{
+	struct sync *s = f->s;
+	struct emitter *em = &s->em[S_ISSUES];
+	int issues = s->cat->selected[S_ISSUES];
+	int inc = s->cat->incremental[S_ISSUES];
+	int64_t from, to, nwin;
+	uint64_t listed = 0;
+	struct buf t, body;
+	char a1[TS_LEN + 1], a2[TS_LEN + 1];
+	int k, rc = 0, w = 0;
+
+	nwin = begin >= s->t0 ? 0
+		: (s->t0 - begin + SYNC_WINDOW_MS - 1) / SYNC_WINDOW_MS;
+	buf_init(&t, 16384);
+	buf_init(&body, 16384);
+	for (from = begin; from < s->t0 && rc == 0; from = to) {
+		to = from + SYNC_WINDOW_MS < s->t0 ? from + SYNC_WINDOW_MS
+			: s->t0;
+		w ++;
+		ts_format(from, a1);
+		ts_format(to, a2);
+		out_log("INFO", "issues: window %d of %lld, %s to %s", w,
+			(long long)nwin, a1, a2);
+		rc = list_window(f, a, from, to, &t, &body, &listed);
+		if (rc < 0) {
+			break;
+		}
+
+		/* The window is done: checkpoints move to its end. */
+		if (issues && inc && to > f->start[S_ISSUES]
+			&& emit_state_cursor(em, f->field, to) < 0)
+		{
+			rc = -1;
+			break;
+		}
+		for (k = 0; k < f->nchild; k ++) {
+			queue_push(&f->q[k], WINDOW_END, to, NULL, NULL);
+		}
+		if (issues) {
+			out_estimate("issues", (long long)(em->total * nwin / w));
+		}
+		out_log("INFO", "issues: window %d of %lld done; %llu listed, "
+			"%llu emitted", w, (long long)nwin,
+			(unsigned long long)listed, (unsigned long long)em->total);
+	}
+	buf_free(&t);
+	buf_free(&body);
+	return rc;
+}
+
+void *
+family_run(void *arg)
+{
+	struct sync *s = arg;
+	struct family f;
+	struct child_arg ca[2];
+	pthread_t th[2];
+	int started[2] = { 0, 0 };
+	int issues = s->cat->selected[S_ISSUES];
+	int rep[3], nrep = 0, k, failed = 0;
+	int64_t begin = INT64_MAX;
+	struct api a;
+
+	/* Who takes part, and from where each stream's range starts. */
+	memset(&f, 0, sizeof f);
+	f.s = s;
+	f.field = config_cursor_name(s->cfg->cursor);
+	if (issues) {
+		rep[nrep ++] = S_ISSUES;
+	}
+	if (s->cat->selected[S_ISSUE_MESSAGES]) {
+		f.child[f.nchild ++] = S_ISSUE_MESSAGES;
+	}
+	if (s->cat->selected[S_ISSUE_THREADS]) {
+		f.child[f.nchild ++] = S_ISSUE_THREADS;
+	}
+	for (k = 0; k < f.nchild; k ++) {
+		rep[nrep ++] = f.child[k];
+	}
+	for (k = 0; k < S_COUNT; k ++) {
+		if ((k == S_ISSUES || k == S_ISSUE_MESSAGES
+			|| k == S_ISSUE_THREADS) && s->cat->selected[k])
+		{
+			f.start[k] = range_start(&f, k);
+			if (f.start[k] < begin) {
+				begin = f.start[k];
+			}
+		}
+	}
+
+	/* The children's threads. */
+	for (k = 0; k < f.nchild; k ++) {
+		ca[k].f = &f;
+		ca[k].k = k;
+		if (queue_init(&f.q[k]) < 0) {
+			f.nchild = k;
+			break;
+		}
+		started[k] = pthread_create(&th[k], NULL, child_main, &ca[k])
+			== 0;
+	}
+
+	/* The parent. */
+	if (issues) {
+		sync_begin(s, S_ISSUES);
+	}
+	if (sync_api(s, &a, rep, nrep) < 0) {
+		failed = 1;
+	} else {
+		failed = walk_windows(&f, &a, begin) < 0;
+		sync_count(s, &a);
+		api_free(&a);
+	}
+	if (issues && !failed) {
+		struct emitter *em = &s->em[S_ISSUES];
+
+		/* No window ended past the checkpoint (e.g. a future one):
+		 * restate it so every stream still gets a state. */
+		if (!s->cat->incremental[S_ISSUES]) {
+			failed = emit_state_done(em) < 0;
+		} else if (f.start[S_ISSUES] >= s->t0) {
+			failed = emit_state_cursor(em, f.field,
+				f.start[S_ISSUES]) < 0;
+		}
+	}
+	if (issues) {
+		sync_end(s, S_ISSUES, failed);
+	}
+
+	/* Tell the children how it ended, and wait for them. */
+	for (k = 0; k < f.nchild; k ++) {
+		queue_push(&f.q[k], failed ? ABORT : END, 0, NULL, NULL);
+		queue_wake(&f.q[k]);
+	}
+	for (k = 0; k < f.nchild; k ++) {
+		if (started[k]) {
+			pthread_join(th[k], NULL);
+		}
+	}
+	for (k = 0; k < f.nchild; k ++) {
+		queue_free(&f.q[k]);
+	}
+	return NULL;
+}
