@@ -30,15 +30,26 @@ def copy_dl(dst):
             shutil.copy(os.path.join(DL, f), dst)
 
 
+CORE = {"musl_1.2.3-1_amd64.deb", "musl-dev_1.2.3-1_amd64.deb",
+        "musl-tools_1.2.3-1_amd64.deb", "bearssl_0.6+dfsg.1.orig.tar.xz",
+        "bearssl_0.6+dfsg.1-3.debian.tar.xz", "bearssl_0.6+dfsg.1-3.dsc"}
+
+
 @t.case("every fetched file matches its pin")
 def _():
     pins = [l.split() for l in open(PINS) if l.strip() and
             not l.startswith("#")]
-    assert len(pins) == 6, pins
+    assert CORE <= {name for _, name in pins}, pins
+    checked = 0
     for h, name in pins:
-        got = subprocess.run(["sha256sum", os.path.join(DL, name)],
+        path = os.path.join(DL, name)
+        if name not in CORE and not os.path.exists(path):
+            continue  # fetched only by other recipes (the image)
+        got = subprocess.run(["sha256sum", path],
                              capture_output=True, text=True).stdout.split()[0]
         assert got == h, name
+        checked += 1
+    assert checked >= len(CORE)
 
 
 @t.case("a wrong pin stops the recipe with a clear message")
