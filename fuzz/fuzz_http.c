@@ -96,8 +96,8 @@ same(const struct outcome *a, const struct outcome *b)
 	must(a->h.rate_limit == b->h.rate_limit);
 	must(a->h.rate_reset == b->h.rate_reset);
 	must(a->body.len == b->body.len);
-	must(a->body.len == 0 || memcmp(a->body.p, b->body.p,
-		a->body.len) == 0);
+	must(a->body.len == 0
+		|| memcmp(a->body.p, b->body.p, a->body.len) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const size_t bodies[4] = { 0, 16, 4096, 1 << 20 };
+	static const size_t bodies[4] = {0, 16, 4096, 1 << 20};
 	static struct outcome a, b;
 	static int ready;
 	const char *s = (const char *)data + 4;

@@ -32,7 +32,7 @@
 
 #define MAX_MEMBERS_CHECKED 64
 
-static const struct json_limits lim = { 24, 1000, 4000 };
+static const struct json_limits lim = {24, 1000, 4000};
 
 static void
 must(int cond)
@@ -66,7 +66,8 @@ check_scalar(const struct json_doc *d, uint32_t i)
 {
 	const struct json_tok *t = &d->tok[i];
 	const char *w = t->type == JSON_TRUE ? "true"
-		: t->type == JSON_FALSE ? "false" : "null";
+		: t->type == JSON_FALSE      ? "false"
+					     : "null";
 	long long v;
 	double x;
 
@@ -94,8 +95,8 @@ want(int type, int ok_type)
 
 /* Every typed getter on key s of obj, whose last member's value is v. */
 static void
-check_getters(const struct json_doc *d, uint32_t obj, const char *s,
-	uint32_t v, struct arena *a)
+check_getters(const struct json_doc *d, uint32_t obj, const char *s, uint32_t v,
+	struct arena *a)
 {
 	int type = d->tok[v].type, b;
 	const char *str;
@@ -168,7 +169,7 @@ check_elements(const struct json_doc *d, uint32_t arr)
 	while (json_iter_next(d, &it, &e)) {
 		must(e == want_e);
 		want_e = d->tok[e].next;
-		n ++;
+		n++;
 	}
 	must(n == d->tok[arr].size && want_e == d->tok[arr].next);
 }
@@ -180,7 +181,7 @@ check_tree(const struct json_doc *d, struct arena *a)
 	uint32_t i, j, k, steps, prev_end;
 
 	must(d->ntok > 0 && d->tok[0].next == d->ntok);
-	for (i = 0; i < d->ntok; i ++) {
+	for (i = 0; i < d->ntok; i++) {
 		t = &d->tok[i];
 		must(t->type >= JSON_OBJECT && t->type <= JSON_NULL);
 		must(t->start < t->end && t->end <= d->len);
@@ -197,7 +198,7 @@ check_tree(const struct json_doc *d, struct arena *a)
 		steps = t->type == JSON_OBJECT ? 2 * t->size : t->size;
 		j = i + 1;
 		prev_end = t->start + 1;
-		for (k = 0; k < steps; k ++) {
+		for (k = 0; k < steps; k++) {
 			must(j < t->next);
 			c = &d->tok[j];
 			must(c->start >= prev_end && c->end < t->end);
@@ -218,15 +219,14 @@ check_tree(const struct json_doc *d, struct arena *a)
 
 /* The same tree: types, sizes, next, decoded strings, number text. */
 static void
-check_same(const struct json_doc *x, const struct json_doc *y,
-	struct arena *a)
+check_same(const struct json_doc *x, const struct json_doc *y, struct arena *a)
 {
 	const char *s1, *s2;
 	size_t n1, n2;
 	uint32_t i;
 
 	must(x->ntok == y->ntok);
-	for (i = 0; i < x->ntok; i ++) {
+	for (i = 0; i < x->ntok; i++) {
 		must(x->tok[i].type == y->tok[i].type);
 		must(x->tok[i].size == y->tok[i].size);
 		must(x->tok[i].next == y->tok[i].next);
@@ -238,7 +238,8 @@ check_same(const struct json_doc *x, const struct json_doc *y,
 			n1 = x->tok[i].end - x->tok[i].start;
 			must(n1 == (size_t)(y->tok[i].end - y->tok[i].start));
 			must(memcmp(x->src + x->tok[i].start,
-				y->src + y->tok[i].start, n1) == 0);
+				     y->src + y->tok[i].start, n1)
+				== 0);
 		}
 	}
 }
@@ -293,7 +294,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_fail_at(&failing, 1 + size % 4);
 	r = json_parse(&d2, (const char *)data, size, &failing, &lim, &e);
 	must(r == JSON_OK ? d2.ntok == ntok
-		: r == JSON_E_NOMEM && d2.ntok == 0);
+			  : r == JSON_E_NOMEM && d2.ntok == 0);
 	arena_free(&failing);
 	return 0;
 }

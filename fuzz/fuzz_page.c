@@ -22,13 +22,13 @@ static struct arena a, check;
 static void
 check_lines(const struct buf *b)
 {
-	static const struct json_limits lim = { 128, 1u << 20, 1u << 24 };
+	static const struct json_limits lim = {128, 1u << 20, 1u << 24};
 	struct json_doc d;
 	struct json_error e;
 	size_t start = 0, i;
 	uint32_t rec, dat, id;
 
-	for (i = 0; i < b->len; i ++) {
+	for (i = 0; i < b->len; i++) {
 		if (b->p[i] != '\n') {
 			continue;
 		}
@@ -49,10 +49,10 @@ check_lines(const struct buf *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct json_limits lim = { 64, 1u << 16, 1u << 20 };
+	static const struct json_limits lim = {64, 1u << 16, 1u << 20};
 	static int ready;
-	const char *kv[4] = { "issue_id", "iss-1", "issue_updated_at",
-		"2026-01-01T00:00:00Z" };
+	const char *kv[4] = {"issue_id", "iss-1", "issue_updated_at",
+		"2026-01-01T00:00:00Z"};
 	struct emitter em;
 	struct json_doc d;
 	struct json_error e;

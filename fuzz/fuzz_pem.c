@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must(t.count <= TLS_MAX_ANCHORS);
 	must(memchr(err, '\0', sizeof err) != NULL);
 	must(rc == 0 || err[0] != '\0');
-	for (i = 0; i < t.count; i ++) {
+	for (i = 0; i < t.count; i++) {
 		const br_x509_trust_anchor *a = &t.anchors[i];
 
 		must(a->dn.data != NULL && a->dn.len > 0);

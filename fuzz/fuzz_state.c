@@ -22,10 +22,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(err[0] != '\0');
 		return 0;
 	}
-	for (i = 0; i < S_COUNT; i ++) {
+	for (i = 0; i < S_COUNT; i++) {
 		if (i != S_ISSUES && i != S_ISSUE_MESSAGES
-			&& i != S_ISSUE_THREADS)
-		{
+			&& i != S_ISSUE_THREADS) {
 			assert(!st.has_created[i] && !st.has_updated[i]);
 		}
 		if (st.has_created[i]) {

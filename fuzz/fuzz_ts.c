@@ -14,8 +14,8 @@
 
 #include "ts.h"
 
-#define MS_MIN (-62167219200000LL)  /* 0000-01-01T00:00:00Z */
-#define MS_END 253402300800000LL    /* 10000-01-01T00:00:00Z */
+#define MS_MIN (-62167219200000LL) /* 0000-01-01T00:00:00Z */
+#define MS_END 253402300800000LL   /* 10000-01-01T00:00:00Z */
 
 static void
 must(int cond)

@@ -84,7 +84,7 @@ encode(const char *s, size_t size)
 	buf_init(&b, 0);
 	buf_adds(&b, "https://h/?q=");
 	must(url_encode(&b, s, size) == BUF_OK);
-	for (i = 13, j = 0; i < b.len; j ++) {
+	for (i = 13, j = 0; i < b.len; j++) {
 		int c = (unsigned char)b.p[i];
 
 		if (c == '%') {
@@ -97,7 +97,7 @@ encode(const char *s, size_t size)
 			must(strchr("-._~", c) != NULL || (c >= '0' && c <= '9')
 				|| (c >= 'a' && c <= 'z')
 				|| (c >= 'A' && c <= 'Z'));
-			i ++;
+			i++;
 		}
 		must(j < size && c == (unsigned char)s[j]);
 	}

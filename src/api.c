@@ -34,8 +34,8 @@ api_failure_type(int kind)
 }
 
 int
-api_init(struct api *a, const struct config *cfg,
-	const struct tls_trust *trust, struct lane *lanes, struct api_error *e)
+api_init(struct api *a, const struct config *cfg, const struct tls_trust *trust,
+	struct lane *lanes, struct api_error *e)
 {
 	struct http_opts o;
 	struct http_error he;
@@ -71,8 +71,10 @@ api_init(struct api *a, const struct config *cfg,
 	if (a->conn == NULL) {
 		e->kind = API_FAIL_CONFIG;
 		e->status = 0;
-		snprintf(e->message, sizeof e->message, "config field 'api_url' "
-			"cannot be used: %s", he.msg);
+		snprintf(e->message, sizeof e->message,
+			"config field 'api_url' "
+			"cannot be used: %s",
+			he.msg);
 		snprintf(e->internal, sizeof e->internal, "http error %d",
 			he.code);
 		api_free(a);
@@ -98,7 +100,7 @@ api_report_for(struct api *a, const int *streams, int n)
 	int i;
 
 	a->nreport = n > 3 ? 3 : n;
-	for (i = 0; i < a->nreport; i ++) {
+	for (i = 0; i < a->nreport; i++) {
 		a->report[i] = streams[i];
 	}
 }
@@ -127,19 +129,19 @@ server_words(struct api *a, char *out, size_t outlen)
 	out[0] = '\0';
 	arena_reset(&a->arena);
 	if (json_parse(&d, a->body.p, a->body.len, &a->arena, NULL, &je)
-		== JSON_OK && d.tok[0].type == JSON_OBJECT
+			== JSON_OK
+		&& d.tok[0].type == JSON_OBJECT
 		&& json_get_arr(&d, 0, "errors", &errs) == JSON_GET_OK)
 	{
 		json_iter_init(&d, errs, &it);
 		while (json_iter_next(&d, &it, &el) && used + 4 < outlen) {
 			if (d.tok[el].type != JSON_STRING
-				|| json_str(&d, el, &a->arena, &s, &n) < 0)
-			{
+				|| json_str(&d, el, &a->arena, &s, &n) < 0) {
 				continue;
 			}
 			used += (size_t)snprintf(out + used, outlen - used,
-				"%s%.*s", used ? "; " : "", (int)(n > 200 ? 200 : n),
-				s);
+				"%s%.*s", used ? "; " : "",
+				(int)(n > 200 ? 200 : n), s);
 		}
 		arena_reset(&a->arena);
 		return;
@@ -149,9 +151,9 @@ server_words(struct api *a, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", (int)n, a->body.p ? a->body.p : "");
 }
 
-static int
-set_error(struct api_error *e, int kind, int status, const char *internal,
-	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int set_error(struct api_error *e, int kind, int status,
+	const char *internal, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 static int
 set_error(struct api_error *e, int kind, int status, const char *internal,
@@ -184,22 +186,25 @@ auth_error(struct api *a, int status, const char *what, struct api_error *e)
 	if (strstr(words, "wrong_region") != NULL || (eu_token && !eu_url)
 		|| (!eu_token && eu_url && strncmp(tok, "pylon_api_", 10) == 0))
 	{
-		hint = eu_token || !eu_url
-			? " The token looks like it belongs to the EU region: set "
-			  "api_url to " CONFIG_EU_URL "."
-			: " The token looks like it belongs to the US region: set "
-			  "api_url to " CONFIG_DEFAULT_URL ".";
+		hint = eu_token || !eu_url ? " The token looks like it belongs "
+					     "to the EU region: set "
+					     "api_url to " CONFIG_EU_URL "."
+					   : " The token looks like it belongs "
+					     "to the US region: set "
+					     "api_url to " CONFIG_DEFAULT_URL
+					     ".";
 	}
 	if (status == 401) {
 		return set_error(e, API_FAIL_CONFIG, status, internal,
-			"Pylon rejected the API token (HTTP 401: %s). Check that "
-			"the token is current and was copied whole.%s", words,
-			hint);
+			"Pylon rejected the API token (HTTP 401: %s). Check "
+			"that "
+			"the token is current and was copied whole.%s",
+			words, hint);
 	}
 	return set_error(e, API_FAIL_CONFIG, status, internal,
 		"The API token may not read %s (HTTP 403: %s). Pylon tokens "
-		"are created by an Admin; check the token's role.%s", what,
-		words, hint);
+		"are created by an Admin; check the token's role.%s",
+		what, words, hint);
 }
 
 /* Backoff before retry number k (1-based) of a failed attempt. */
@@ -209,7 +214,7 @@ backoff_ms(int k, int64_t floor_ms)
 	int64_t b = 1000;
 	int i;
 
-	for (i = 1; i < k && b < API_MAX_BACKOFF_MS; i ++) {
+	for (i = 1; i < k && b < API_MAX_BACKOFF_MS; i++) {
 		b *= 2;
 	}
 	if (b < floor_ms) {
@@ -234,16 +239,18 @@ wait_for(struct api *a, int lane, int64_t slot, int rate)
 
 	if (!rate && slot - now >= API_REPORT_WAIT_MS) {
 		out_log("INFO", "%s: retrying %s in %lld s",
-			a->nreport > 0 ? stream_defs[a->report[0]].name : "sync",
+			a->nreport > 0 ? stream_defs[a->report[0]].name
+				       : "sync",
 			lane_defs[lane].name,
 			(long long)((slot - now + 999) / 1000));
 	} else if (slot - now >= API_REPORT_WAIT_MS) {
-		for (i = 0; i < a->nreport; i ++) {
+		for (i = 0; i < a->nreport; i++) {
 			out_status(stream_defs[a->report[i]].name, "RUNNING",
 				wall);
 		}
 		out_log("INFO", "%s: waiting %lld s for %s (rate limit)",
-			a->nreport > 0 ? stream_defs[a->report[0]].name : "sync",
+			a->nreport > 0 ? stream_defs[a->report[0]].name
+				       : "sync",
 			(long long)((slot - now + 999) / 1000),
 			lane_defs[lane].name);
 	}
@@ -255,13 +262,14 @@ wait_for(struct api *a, int lane, int64_t slot, int rate)
 static int
 parse_body(struct api *a, char *why, size_t whylen)
 {
-	static const struct json_limits lim = { 64, API_MAX_TOKENS,
-		API_MAX_BODY };
+	static const struct json_limits lim
+		= {64, API_MAX_TOKENS, API_MAX_BODY};
 	struct json_error je;
 
 	arena_reset(&a->arena);
 	if (json_parse(&a->doc, a->body.p ? a->body.p : "", a->body.len,
-		&a->arena, &lim, &je) != JSON_OK)
+		    &a->arena, &lim, &je)
+		!= JSON_OK)
 	{
 		snprintf(why, whylen, "%s at byte %zu", json_strerror(je.code),
 			je.offset);
@@ -300,7 +308,7 @@ api_call(struct api *a, int lane, const char *target, const struct buf *post,
 		req.body_len = post->len;
 	}
 
-	for (attempt = 0; attempt <= a->cfg->max_retries; attempt ++) {
+	for (attempt = 0; attempt <= a->cfg->max_retries; attempt++) {
 		/* Wait for the lane (pacing, 429 blocks). */
 		if (ctl_stopped()) {
 			return set_error(e, API_STOPPED, 0, "", "sync stopped");
@@ -313,9 +321,9 @@ api_call(struct api *a, int lane, const char *target, const struct buf *post,
 		/* Send and read. */
 		memset(&resp, 0, sizeof resp);
 		resp.body = &a->body;
-		a->requests ++;
+		a->requests++;
 		if (attempt > 0) {
-			a->retries ++;
+			a->retries++;
 		}
 		rc = http_do(a->conn, &req, &resp, &he);
 		now = rate_mono_ms();
@@ -326,14 +334,18 @@ api_call(struct api *a, int lane, const char *target, const struct buf *post,
 			if (rc == HTTP_E_CERT || rc == HTTP_E_INSECURE
 				|| rc == HTTP_E_URL || rc == HTTP_E_REDIRECT)
 			{
-				return set_error(e, API_FAIL_CONFIG, 0, internal,
+				return set_error(e, API_FAIL_CONFIG, 0,
+					internal,
 					"Cannot talk to %s safely: %s",
 					a->cfg->api_url, he.msg);
 			}
 			if (rc == HTTP_E_NOMEM) {
-				return set_error(e, API_FAIL_SYSTEM, 0, internal,
-					"Out of memory reading the response for "
-					"%s: %s", what, he.msg);
+				return set_error(e, API_FAIL_SYSTEM, 0,
+					internal,
+					"Out of memory reading the response "
+					"for "
+					"%s: %s",
+					what, he.msg);
 			}
 
 			/*
@@ -343,7 +355,8 @@ api_call(struct api *a, int lane, const char *target, const struct buf *post,
 			 * time ends as a system_error, not a transient one.
 			 */
 			kind = rc == HTTP_E_LIMIT || rc == HTTP_E_PROTOCOL
-				? API_FAIL_SYSTEM : API_FAIL_TRANSIENT;
+				? API_FAIL_SYSTEM
+				: API_FAIL_TRANSIENT;
 			snprintf(words, sizeof words, "%s", he.msg);
 			wait = backoff_ms(attempt + 1, 0);
 			goto retry;
@@ -356,29 +369,36 @@ api_call(struct api *a, int lane, const char *target, const struct buf *post,
 			wait = http_retry_after_ms(resp.h.retry_after,
 				out_now_ms(), API_MAX_RETRY_AFTER_MS);
 			if (wait < 0) {
-				wait = backoff_ms(attempt + 1,
-					lane_interval_ms(l) * 2);
+				wait = backoff_ms(
+					attempt + 1, lane_interval_ms(l) * 2);
 			}
 		}
-		if (lane_feedback(l, status, &resp.h, wait, now, out_now_ms())) {
-			out_log("INFO", "%s: now pacing at %.1f requests per "
-				"minute%s", what, l->budget, status == 429
-				? " after HTTP 429" : " as the server states");
+		if (lane_feedback(l, status, &resp.h, wait, now, out_now_ms()))
+		{
+			out_log("INFO",
+				"%s: now pacing at %.1f requests per "
+				"minute%s",
+				what, l->budget,
+				status == 429 ? " after HTTP 429"
+					      : " as the server states");
 		}
 		if (status >= 200 && status < 300) {
 			a->data = 0;
 			if (parse_body(a, words, sizeof words) == 0
 				&& ((flags & API_PAGE) == 0
-				|| page_data(&a->doc, &a->data, words,
-					sizeof words) == 0))
+					|| page_data(&a->doc, &a->data, words,
+						   sizeof words)
+						== 0))
 			{
 				return API_OK;
 			}
 			kind = API_FAIL_TRANSIENT;
-			snprintf(internal, sizeof internal, "%s: HTTP %d, "
+			snprintf(internal, sizeof internal,
+				"%s: HTTP %d, "
 				"Content-Type '%s', body of %zu bytes is not "
-				"a usable answer: %s", what, status, resp.h.content_type,
-				a->body.len, words);
+				"a usable answer: %s",
+				what, status, resp.h.content_type, a->body.len,
+				words);
 			wait = backoff_ms(attempt + 1, 0);
 			goto retry;
 		}
@@ -407,24 +427,26 @@ api_call(struct api *a, int lane, const char *target, const struct buf *post,
 		return set_error(e, API_FAIL_SYSTEM, status, internal,
 			"Pylon refused the request for %s (HTTP %d: %s)", what,
 			status, words);
-retry:
+	retry:
 		if (attempt < a->cfg->max_retries) {
-			out_log("WARN", "%s failed (%s); retry %d of %d%s", what,
-				status ? internal : words, attempt + 1,
-				a->cfg->max_retries, wait > 0 ? " after a pause"
-				: "");
+			out_log("WARN", "%s failed (%s); retry %d of %d%s",
+				what, status ? internal : words, attempt + 1,
+				a->cfg->max_retries,
+				wait > 0 ? " after a pause" : "");
 			if (wait > 0 && wait_for(a, lane, now + wait, 0) < 0) {
-				return set_error(e, API_STOPPED, 0, "",
-					"sync stopped");
+				return set_error(
+					e, API_STOPPED, 0, "", "sync stopped");
 			}
 		}
 	}
 	if (status == 429) {
-		return set_error(e, kind, status, internal, "Pylon kept "
+		return set_error(e, kind, status, internal,
+			"Pylon kept "
 			"rate-limiting %s (HTTP 429) through %d retries",
 			what, a->cfg->max_retries);
 	}
-	return set_error(e, kind, status, internal, "Request for %s failed "
-		"after %d retries: %s", what, a->cfg->max_retries,
-		status ? internal : words);
+	return set_error(e, kind, status, internal,
+		"Request for %s failed "
+		"after %d retries: %s",
+		what, a->cfg->max_retries, status ? internal : words);
 }

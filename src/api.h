@@ -38,17 +38,17 @@
 
 enum api_fail {
 	API_OK = 0,
-	API_FAIL_CONFIG,     /* failure_type config_error */
-	API_FAIL_TRANSIENT,  /* transient_error */
-	API_FAIL_SYSTEM,     /* system_error */
-	API_NOT_FOUND,       /* HTTP 404: the caller decides */
-	API_STOPPED          /* the sync is stopping */
+	API_FAIL_CONFIG,    /* failure_type config_error */
+	API_FAIL_TRANSIENT, /* transient_error */
+	API_FAIL_SYSTEM,    /* system_error */
+	API_NOT_FOUND,      /* HTTP 404: the caller decides */
+	API_STOPPED         /* the sync is stopping */
 };
 
 struct api_error {
-	int kind;            /* enum api_fail */
-	int status;          /* HTTP status, 0 when there was none */
-	char message[640];   /* for a person; never the token */
+	int kind;          /* enum api_fail */
+	int status;        /* HTTP status, 0 when there was none */
+	char message[640]; /* for a person; never the token */
 	char internal[640];
 };
 
@@ -58,17 +58,17 @@ const char *api_failure_type(int kind);
 struct api {
 	struct http_conn *conn;
 	const struct config *cfg;
-	struct lane *lanes;          /* L_COUNT lanes, shared */
+	struct lane *lanes; /* L_COUNT lanes, shared */
 	char auth[CONFIG_MAX_TOKEN + 16];
 	char base_path[CONFIG_MAX_URL + 1];
 	struct buf target;
 	struct buf body;
 	struct arena arena;
 	struct json_doc doc;
-	uint32_t data;               /* API_PAGE: the records array, or 0 */
-	int report[3];               /* streams to tell about long waits */
+	uint32_t data; /* API_PAGE: the records array, or 0 */
+	int report[3]; /* streams to tell about long waits */
 	int nreport;
-	unsigned long requests;      /* HTTP requests sent */
+	unsigned long requests; /* HTTP requests sent */
 	unsigned long retries;
 };
 
@@ -80,7 +80,7 @@ void api_free(struct api *a);
 void api_report_for(struct api *a, const int *streams, int n);
 
 /* api_call flags */
-#define API_PAGE 1   /* the answer is a list page: check its shape */
+#define API_PAGE 1 /* the answer is a list page: check its shape */
 
 /*
  * One request.  target is the path (with query, already encoded) below

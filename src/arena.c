@@ -195,7 +195,7 @@ arena_alloc(struct arena *a, size_t n)
 
 	/* The test hook fires once, on the n-th call. */
 	if (a->fail_at != 0) {
-		a->fail_at --;
+		a->fail_at--;
 		if (a->fail_at == 0) {
 			return NULL;
 		}

@@ -112,11 +112,11 @@ buf_addi(struct buf *b, long long v)
 	/* Negate in unsigned arithmetic so LLONG_MIN is safe. */
 	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 	do {
-		tmp[-- i] = (char)('0' + u % 10);
+		tmp[--i] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u != 0);
 	if (v < 0) {
-		tmp[-- i] = '-';
+		tmp[--i] = '-';
 	}
 	return buf_add(b, tmp + i, sizeof tmp - i);
 }

@@ -47,7 +47,7 @@ check_cursor(const struct json_doc *d, uint32_t entry, const struct config *c,
 	uint32_t arr, el;
 	struct json_iter it;
 	const char *want = s == S_ISSUES ? config_cursor_name(c->cursor)
-		: "issue_updated_at";
+					 : "issue_updated_at";
 	int rc;
 
 	rc = json_get_arr(d, entry, "cursor_field", &arr);
@@ -55,8 +55,10 @@ check_cursor(const struct json_doc *d, uint32_t entry, const struct config *c,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen, "catalog stream '%s': cursor_field must "
-			"be an array of strings", name);
+		return fail(err, errlen,
+			"catalog stream '%s': cursor_field must "
+			"be an array of strings",
+			name);
 	}
 	if (d->tok[arr].size == 0) {
 		return 0;
@@ -64,18 +66,18 @@ check_cursor(const struct json_doc *d, uint32_t entry, const struct config *c,
 	json_iter_init(d, arr, &it);
 	json_iter_next(d, &it, &el);
 	if (d->tok[arr].size != 1 || !json_str_eq(d, el, want)) {
-		return fail(err, errlen, "catalog stream '%s': cursor_field must "
+		return fail(err, errlen,
+			"catalog stream '%s': cursor_field must "
 			"be [\"%s\"] (the source defines the cursor; set "
-			"issues_cursor_field in the config to change it)", name,
-			want);
+			"issues_cursor_field in the config to change it)",
+			name, want);
 	}
 	return 0;
 }
 
 static int
-parse_entry(struct catalog *k, const struct config *c,
-	const struct json_doc *d, uint32_t entry, struct arena *a, size_t idx,
-	char *err, size_t errlen)
+parse_entry(struct catalog *k, const struct config *c, const struct json_doc *d,
+	uint32_t entry, struct arena *a, size_t idx, char *err, size_t errlen)
 {
 	const char *name, *mode;
 	size_t nlen, mlen;
@@ -83,62 +85,76 @@ parse_entry(struct catalog *k, const struct config *c,
 	int rc, s;
 
 	if (d->tok[entry].type != JSON_OBJECT) {
-		return fail(err, errlen, "catalog streams[%zu] is not an object",
-			idx);
+		return fail(err, errlen,
+			"catalog streams[%zu] is not an object", idx);
 	}
 	if (json_get_obj(d, entry, "stream", &stream) != JSON_GET_OK) {
-		return fail(err, errlen, "catalog streams[%zu] has no 'stream' "
-			"object", idx);
+		return fail(err, errlen,
+			"catalog streams[%zu] has no 'stream' "
+			"object",
+			idx);
 	}
 	rc = json_get_str(d, stream, "name", a, &name, &nlen);
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen, "catalog streams[%zu].stream.name is "
-			"missing or not a string", idx);
+		return fail(err, errlen,
+			"catalog streams[%zu].stream.name is "
+			"missing or not a string",
+			idx);
 	}
 	s = stream_find(name, nlen);
 	if (s < 0) {
-		return fail(err, errlen, "catalog stream '%.100s' is not a Pylon "
-			"stream this connector knows; run discover for the list",
+		return fail(err, errlen,
+			"catalog stream '%.100s' is not a Pylon "
+			"stream this connector knows; run discover for the "
+			"list",
 			name);
 	}
 	if (k->selected[s]) {
-		return fail(err, errlen, "catalog lists stream '%s' twice", name);
+		return fail(
+			err, errlen, "catalog lists stream '%s' twice", name);
 	}
 	rc = json_get_str(d, stream, "namespace", a, &mode, &mlen);
 	if (rc != JSON_GET_ABSENT && rc != JSON_GET_NULL) {
-		return fail(err, errlen, "catalog stream '%s' has a namespace; "
-			"this source defines none", name);
+		return fail(err, errlen,
+			"catalog stream '%s' has a namespace; "
+			"this source defines none",
+			name);
 	}
 
 	/* sync_mode */
 	rc = json_get_str(d, entry, "sync_mode", a, &mode, &mlen);
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen, "catalog stream '%s': sync_mode is "
-			"missing or not a string", name);
+		return fail(err, errlen,
+			"catalog stream '%s': sync_mode is "
+			"missing or not a string",
+			name);
 	}
 	if (strcmp(mode, "full_refresh") == 0) {
 		k->incremental[s] = 0;
 	} else if (strcmp(mode, "incremental") == 0) {
 		if (!catalog_supports_incremental(c, s)) {
-			return fail(err, errlen, "catalog stream '%s' does not "
-				"support incremental sync%s", name,
+			return fail(err, errlen,
+				"catalog stream '%s' does not "
+				"support incremental sync%s",
+				name,
 				s == S_ISSUE_MESSAGES || s == S_ISSUE_THREADS
-				? " unless issues_cursor_field is updated_at"
-				: "");
+					? " unless issues_cursor_field is "
+					  "updated_at"
+					: "");
 		}
 		k->incremental[s] = 1;
 	} else {
-		return fail(err, errlen, "catalog stream '%s': invalid sync_mode "
-			"'%.40s' (expected full_refresh or incremental)", name,
-			mode);
+		return fail(err, errlen,
+			"catalog stream '%s': invalid sync_mode "
+			"'%.40s' (expected full_refresh or incremental)",
+			name, mode);
 	}
 	if (k->incremental[s]
-		&& check_cursor(d, entry, c, s, name, err, errlen) < 0)
-	{
+		&& check_cursor(d, entry, c, s, name, err, errlen) < 0) {
 		return -1;
 	}
 	k->selected[s] = 1;
-	k->nselected ++;
+	k->nselected++;
 	return 0;
 }
 
@@ -157,20 +173,23 @@ catalog_parse(struct catalog *k, const struct config *c, const char *src,
 	memset(k, 0, sizeof *k);
 	arena_init(&a, 256u << 20);
 	if (json_parse(&d, src, n, &a, NULL, &je) != JSON_OK) {
-		fail(err, errlen, "the catalog file is not valid JSON: %s at "
-			"byte %zu", json_strerror(je.code), je.offset);
+		fail(err, errlen,
+			"the catalog file is not valid JSON: %s at "
+			"byte %zu",
+			json_strerror(je.code), je.offset);
 		goto out;
 	}
 	if (d.tok[0].type != JSON_OBJECT
 		|| json_get_arr(&d, 0, "streams", &streams) != JSON_GET_OK)
 	{
-		fail(err, errlen, "the catalog must be an object with a "
+		fail(err, errlen,
+			"the catalog must be an object with a "
 			"'streams' array");
 		goto out;
 	}
 	json_iter_init(&d, streams, &it);
 	while (json_iter_next(&d, &it, &entry)) {
-		if (parse_entry(k, c, &d, entry, &a, idx ++, err, errlen) < 0) {
+		if (parse_entry(k, c, &d, entry, &a, idx++, err, errlen) < 0) {
 			goto out;
 		}
 	}

@@ -11,26 +11,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const cli_usage[] = {
-	"usage: source-pylon spec",
+const char *const cli_usage[] = {"usage: source-pylon spec",
 	"       source-pylon check --config CONFIG.json",
 	"       source-pylon discover --config CONFIG.json",
 	"       source-pylon read --config CONFIG.json --catalog CATALOG.json"
-		" [--state STATE.json]",
+	" [--state STATE.json]",
 	"       source-pylon --help | --version",
 	"Flags take VALUE as the next argument or as --flag=VALUE;"
-		" --debug is ignored.",
-	NULL
-};
+	" --debug is ignored.",
+	NULL};
 
 static const struct {
 	const char *name;
 	enum cli_cmd cmd;
 } commands[] = {
-	{ "spec", CLI_SPEC },
-	{ "check", CLI_CHECK },
-	{ "discover", CLI_DISCOVER },
-	{ "read", CLI_READ },
+	{"spec", CLI_SPEC},
+	{"check", CLI_CHECK},
+	{"discover", CLI_DISCOVER},
+	{"read", CLI_READ},
 };
 
 /* Which flags each command takes: bit 0 config, 1 catalog, 2 state. */
@@ -78,7 +76,8 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 		err[0] = '\0';
 	}
 	if (argc < 2) {
-		return fail(err, errlen, "no command given; expected spec, "
+		return fail(err, errlen,
+			"no command given; expected spec, "
 			"check, discover or read");
 	}
 
@@ -92,18 +91,20 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 		c->cmd = CLI_VERSION;
 		return 0;
 	}
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i ++) {
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(arg, commands[i].name) == 0) {
 			c->cmd = commands[i].cmd;
 		}
 	}
 	if (c->cmd == CLI_NONE) {
-		return fail(err, errlen, "unknown command '%.64s'; expected "
-			"spec, check, discover or read", arg);
+		return fail(err, errlen,
+			"unknown command '%.64s'; expected "
+			"spec, check, discover or read",
+			arg);
 	}
 
 	/* Flags, each at most once. */
-	for (k = 2; k < argc; k ++) {
+	for (k = 2; k < argc; k++) {
 		arg = argv[k];
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			c->cmd = CLI_HELP;
@@ -131,8 +132,9 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 			return fail(err, errlen, "unknown flag '%.64s'", arg);
 		}
 		if ((allowed_flags(c->cmd) & bit) == 0) {
-			return fail(err, errlen, "the %s command takes no %.*s flag",
-				argv[1], (int)namelen, arg);
+			return fail(err, errlen,
+				"the %s command takes no %.*s flag", argv[1],
+				(int)namelen, arg);
 		}
 		if (*slot != NULL) {
 			return fail(err, errlen, "flag %.*s given twice",
@@ -141,10 +143,10 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 		if (eq != NULL) {
 			value = eq + 1;
 		} else if (k + 1 < argc) {
-			value = argv[++ k];
+			value = argv[++k];
 		} else {
-			return fail(err, errlen, "flag %s needs a file name",
-				arg);
+			return fail(
+				err, errlen, "flag %s needs a file name", arg);
 		}
 		if (value[0] == '\0') {
 			return fail(err, errlen, "flag %.*s has an empty value",
@@ -159,7 +161,8 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 			argv[1]);
 	}
 	if (c->cmd == CLI_READ && c->catalog == NULL) {
-		return fail(err, errlen, "the read command needs --catalog FILE");
+		return fail(
+			err, errlen, "the read command needs --catalog FILE");
 	}
 	return 0;
 }
@@ -202,12 +205,12 @@ cli_read_file(const char *path, struct buf *b, char *err, size_t errlen)
 			break;
 		}
 		if (b->len + (size_t)k > CLI_MAX_FILE
-			|| buf_add(b, tmp, (size_t)k) != BUF_OK)
-		{
+			|| buf_add(b, tmp, (size_t)k) != BUF_OK) {
 			close(fd);
-			snprintf(err, errlen, "'%.256s' is larger than the "
-				"%u MiB limit for input files", path,
-				CLI_MAX_FILE >> 20);
+			snprintf(err, errlen,
+				"'%.256s' is larger than the "
+				"%u MiB limit for input files",
+				path, CLI_MAX_FILE >> 20);
 			return CLI_FILE_ERROR;
 		}
 	}

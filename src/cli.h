@@ -33,7 +33,7 @@ enum cli_cmd {
 
 struct cli {
 	enum cli_cmd cmd;
-	const char *config;  /* NULL when not given; points into argv */
+	const char *config; /* NULL when not given; points into argv */
 	const char *catalog;
 	const char *state;
 };
@@ -46,8 +46,8 @@ int cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen);
 
 enum {
 	CLI_FILE_OK = 0,
-	CLI_FILE_MISSING = 1,  /* does not exist */
-	CLI_FILE_ERROR = 2     /* exists but could not be read, or too large */
+	CLI_FILE_MISSING = 1, /* does not exist */
+	CLI_FILE_ERROR = 2    /* exists but could not be read, or too large */
 };
 
 /*

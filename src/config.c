@@ -45,7 +45,7 @@ token_ok(const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\') {
@@ -65,25 +65,30 @@ parse_token(struct config *c, const struct json_doc *d, struct arena *a,
 
 	rc = json_get_str(d, 0, "api_token", a, &s, &n);
 	if (rc == JSON_GET_ABSENT || rc == JSON_GET_NULL) {
-		return fail(err, errlen, "config field 'api_token' is required: "
+		return fail(err, errlen,
+			"config field 'api_token' is required: "
 			"create a token in Pylon under Settings > API");
 	}
 	if (rc == JSON_GET_NOMEM) {
 		return fail(err, errlen, "out of memory reading the config");
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen, "config field 'api_token' must be a "
+		return fail(err, errlen,
+			"config field 'api_token' must be a "
 			"string");
 	}
 	if (n == 0) {
 		return fail(err, errlen, "config field 'api_token' is empty");
 	}
 	if (n > CONFIG_MAX_TOKEN) {
-		return fail(err, errlen, "config field 'api_token' is longer "
-			"than %d characters", CONFIG_MAX_TOKEN);
+		return fail(err, errlen,
+			"config field 'api_token' is longer "
+			"than %d characters",
+			CONFIG_MAX_TOKEN);
 	}
 	if (!token_ok(s, n)) {
-		return fail(err, errlen, "config field 'api_token' contains "
+		return fail(err, errlen,
+			"config field 'api_token' contains "
 			"spaces, quotes or non-printable characters; paste the "
 			"token exactly as Pylon shows it");
 	}
@@ -107,27 +112,36 @@ parse_url(struct config *c, const struct json_doc *d, struct arena *a,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen, "config field 'api_url' must be a "
-			"string such as %s", CONFIG_DEFAULT_URL);
+		return fail(err, errlen,
+			"config field 'api_url' must be a "
+			"string such as %s",
+			CONFIG_DEFAULT_URL);
 	}
 	while (n > 0 && s[n - 1] == '/') {
-		n --;
+		n--;
 	}
 	if (n == 0 || n > CONFIG_MAX_URL) {
-		return fail(err, errlen, "config field 'api_url' must be a URL "
-			"such as %s", CONFIG_DEFAULT_URL);
+		return fail(err, errlen,
+			"config field 'api_url' must be a URL "
+			"such as %s",
+			CONFIG_DEFAULT_URL);
 	}
 	if (url_parse(s, n, &u, &why) < 0) {
-		return fail(err, errlen, "config field 'api_url' is not a valid "
-			"URL (%s): '%.200s'", why, s);
+		return fail(err, errlen,
+			"config field 'api_url' is not a valid "
+			"URL (%s): '%.200s'",
+			why, s);
 	}
 	if (u.query != NULL) {
-		return fail(err, errlen, "config field 'api_url' must not have "
+		return fail(err, errlen,
+			"config field 'api_url' must not have "
 			"a query string");
 	}
 	if (!u.tls && !url_host_is_loopback(&u)) {
-		return fail(err, errlen, "config field 'api_url' uses http:// "
-			"for a host that is not loopback; use https:// so the API "
+		return fail(err, errlen,
+			"config field 'api_url' uses http:// "
+			"for a host that is not loopback; use https:// so the "
+			"API "
 			"token is never sent in clear text");
 	}
 	memcpy(c->api_url, s, n);
@@ -135,7 +149,7 @@ parse_url(struct config *c, const struct json_doc *d, struct arena *a,
 
 	/* Schemes are case-insensitive; the rest of the program expects
 	 * "http://" or "https://" in lower case. */
-	for (n = 0; c->api_url[n] != ':'; n ++) {
+	for (n = 0; c->api_url[n] != ':'; n++) {
 		c->api_url[n] = (char)tolower((unsigned char)c->api_url[n]);
 	}
 	return 0;
@@ -155,12 +169,15 @@ parse_start(struct config *c, const struct json_doc *d, struct arena *a,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen, "config field 'start_date' must be a "
+		return fail(err, errlen,
+			"config field 'start_date' must be a "
 			"string like 2024-01-31T00:00:00Z");
 	}
 	if (ts_parse_strict_z(s, n, &c->start_ms) < 0) {
-		return fail(err, errlen, "config field 'start_date' must be a "
-			"UTC date-time like 2024-01-31T00:00:00Z (got '%.40s')", s);
+		return fail(err, errlen,
+			"config field 'start_date' must be a "
+			"UTC date-time like 2024-01-31T00:00:00Z (got '%.40s')",
+			s);
 	}
 	c->has_start = 1;
 	return 0;
@@ -187,14 +204,15 @@ parse_cursor(struct config *c, const struct json_doc *d, struct arena *a,
 		c->cursor = CURSOR_UPDATED_AT;
 		return 0;
 	}
-	return fail(err, errlen, "config field 'issues_cursor_field' must be "
+	return fail(err, errlen,
+		"config field 'issues_cursor_field' must be "
 		"\"created_at\" or \"updated_at\"");
 }
 
 /* An optional integer in [lo, hi]; *out keeps its default when absent. */
 static int
-parse_int(const struct json_doc *d, const char *key, long long lo,
-	long long hi, int *out, char *err, size_t errlen)
+parse_int(const struct json_doc *d, const char *key, long long lo, long long hi,
+	int *out, char *err, size_t errlen)
 {
 	long long v;
 	int rc;
@@ -204,20 +222,24 @@ parse_int(const struct json_doc *d, const char *key, long long lo,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen, "config field '%s' must be an integer "
-			"from %lld to %lld", key, lo, hi);
+		return fail(err, errlen,
+			"config field '%s' must be an integer "
+			"from %lld to %lld",
+			key, lo, hi);
 	}
 	if (v < lo || v > hi) {
-		return fail(err, errlen, "config field '%s' is %lld; it must be "
-			"from %lld to %lld", key, v, lo, hi);
+		return fail(err, errlen,
+			"config field '%s' is %lld; it must be "
+			"from %lld to %lld",
+			key, v, lo, hi);
 	}
 	*out = (int)v;
 	return 0;
 }
 
 static int
-parse_multiplier(struct config *c, const struct json_doc *d, char *err,
-	size_t errlen)
+parse_multiplier(
+	struct config *c, const struct json_doc *d, char *err, size_t errlen)
 {
 	double v;
 	int rc;
@@ -228,11 +250,13 @@ parse_multiplier(struct config *c, const struct json_doc *d, char *err,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen, "config field 'rate_limit_multiplier' "
+		return fail(err, errlen,
+			"config field 'rate_limit_multiplier' "
 			"must be a number greater than 0");
 	}
 	if (!(v > 0) || !isfinite(v) || v > 1000) {
-		return fail(err, errlen, "config field 'rate_limit_multiplier' "
+		return fail(err, errlen,
+			"config field 'rate_limit_multiplier' "
 			"must be greater than 0 and at most 1000");
 	}
 	c->rate_multiplier = v;
@@ -240,8 +264,8 @@ parse_multiplier(struct config *c, const struct json_doc *d, char *err,
 }
 
 int
-config_parse(struct config *c, const char *src, size_t n, char *err,
-	size_t errlen)
+config_parse(
+	struct config *c, const char *src, size_t n, char *err, size_t errlen)
 {
 	struct json_doc d;
 	struct json_error je;
@@ -256,8 +280,10 @@ config_parse(struct config *c, const char *src, size_t n, char *err,
 
 	/* The document: one JSON object. */
 	if (json_parse(&d, src, n, &a, NULL, &je) != JSON_OK) {
-		fail(err, errlen, "the config file is not valid JSON: %s at "
-			"byte %zu", json_strerror(je.code), je.offset);
+		fail(err, errlen,
+			"the config file is not valid JSON: %s at "
+			"byte %zu",
+			json_strerror(je.code), je.offset);
 		goto out;
 	}
 	if (d.tok[0].type != JSON_OBJECT) {
@@ -272,9 +298,11 @@ config_parse(struct config *c, const char *src, size_t n, char *err,
 		|| parse_cursor(c, &d, &a, err, errlen) < 0
 		|| parse_multiplier(c, &d, err, errlen) < 0
 		|| parse_int(&d, "max_retries", 0, 10, &c->max_retries, err,
-			errlen) < 0
-		|| parse_int(&d, "page_size", 1, 999, &c->page_size, err,
-			errlen) < 0)
+			   errlen)
+			< 0
+		|| parse_int(
+			   &d, "page_size", 1, 999, &c->page_size, err, errlen)
+			< 0)
 	{
 		goto out;
 	}

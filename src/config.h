@@ -19,20 +19,17 @@
 #define CONFIG_DEFAULT_URL "https://api.usepylon.com"
 #define CONFIG_EU_URL "https://api.eu.usepylon.com"
 
-enum cursor_field {
-	CURSOR_CREATED_AT = 0,
-	CURSOR_UPDATED_AT = 1
-};
+enum cursor_field { CURSOR_CREATED_AT = 0, CURSOR_UPDATED_AT = 1 };
 
 struct config {
 	char api_token[CONFIG_MAX_TOKEN + 1];
 	char api_url[CONFIG_MAX_URL + 1]; /* without a trailing slash */
 	int has_start;
-	int64_t start_ms;                 /* start_date, when has_start */
+	int64_t start_ms; /* start_date, when has_start */
 	enum cursor_field cursor;
-	double rate_multiplier;           /* > 0 */
-	int max_retries;                  /* 0..10 */
-	int page_size;                    /* 1..999 */
+	double rate_multiplier; /* > 0 */
+	int max_retries;        /* 0..10 */
+	int page_size;          /* 1..999 */
 };
 
 /* Name of a cursor field as it appears in records and state. */
@@ -44,7 +41,7 @@ const char *config_cursor_name(enum cursor_field f);
  * the token when one was found, so the caller can register it for masking
  * before reporting an error that might echo another field holding it.
  */
-int config_parse(struct config *c, const char *src, size_t n, char *err,
-	size_t errlen);
+int config_parse(
+	struct config *c, const char *src, size_t n, char *err, size_t errlen);
 
 #endif

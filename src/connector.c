@@ -45,8 +45,7 @@ input_error(const char *message)
  * it is known.
  */
 static int
-load_config(const struct cli *c, struct config *cfg, char *err,
-	size_t errlen)
+load_config(const struct cli *c, struct config *cfg, char *err, size_t errlen)
 {
 	struct buf b;
 	int rc;
@@ -65,8 +64,8 @@ load_config(const struct cli *c, struct config *cfg, char *err,
 }
 
 static int
-load_trust(const struct config *cfg, struct tls_trust *t, char *err,
-	size_t errlen)
+load_trust(
+	const struct config *cfg, struct tls_trust *t, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof *t);
 	if (strncmp(cfg->api_url, "http://", 7) == 0) {
@@ -81,7 +80,8 @@ connection_status(int ok, const char *message)
 	struct buf b;
 
 	buf_init(&b, 0);
-	buf_adds(&b, "{\"type\":\"CONNECTION_STATUS\",\"connectionStatus\":"
+	buf_adds(&b,
+		"{\"type\":\"CONNECTION_STATUS\",\"connectionStatus\":"
 		"{\"status\":");
 	buf_adds(&b, ok ? "\"SUCCEEDED\"" : "\"FAILED\"");
 	if (message != NULL) {
@@ -122,7 +122,7 @@ connector_check(const struct cli *c)
 	}
 
 	/* GET /me: the token's organization.  One retry is enough here. */
-	for (i = 0; i < L_COUNT; i ++) {
+	for (i = 0; i < L_COUNT; i++) {
 		lane_init(&lanes[i], lane_defs[i].name,
 			lane_defs[i].per_minute * cfg.rate_multiplier);
 	}
@@ -136,21 +136,24 @@ connector_check(const struct cli *c)
 		if (rc == API_OK) {
 			connection_status(1, NULL);
 		} else if (rc == API_NOT_FOUND) {
-			snprintf(err, sizeof err, "%s answered 404 Not Found "
+			snprintf(err, sizeof err,
+				"%s answered 404 Not Found "
 				"for GET /me: check that api_url is the Pylon "
-				"API (%s or %s)", cfg.api_url, CONFIG_DEFAULT_URL,
-				CONFIG_EU_URL);
+				"API (%s or %s)",
+				cfg.api_url, CONFIG_DEFAULT_URL, CONFIG_EU_URL);
 			connection_status(0, err);
 		} else if (rc == API_FAIL_TRANSIENT) {
-			snprintf(err, sizeof err, "Could not reach the Pylon "
-				"API at %s: %s", cfg.api_url, e.message);
+			snprintf(err, sizeof err,
+				"Could not reach the Pylon "
+				"API at %s: %s",
+				cfg.api_url, e.message);
 			connection_status(0, err);
 		} else {
 			connection_status(0, e.message);
 		}
 		api_free(&a);
 	}
-	for (i = 0; i < L_COUNT; i ++) {
+	for (i = 0; i < L_COUNT; i++) {
 		lane_destroy(&lanes[i]);
 	}
 	tls_trust_free(&trust);
@@ -199,8 +202,7 @@ connector_read(const struct cli *c)
 		buf_free(&b);
 		return input_error(err);
 	}
-	rc = catalog_parse(&cat, &cfg, b.p ? b.p : "", b.len, err,
-		sizeof err);
+	rc = catalog_parse(&cat, &cfg, b.p ? b.p : "", b.len, err, sizeof err);
 	if (rc < 0) {
 		buf_free(&b);
 		return input_error(err);
@@ -213,9 +215,9 @@ connector_read(const struct cli *c)
 		} else if (rc != CLI_FILE_OK) {
 			buf_free(&b);
 			return input_error(err);
-		} else if (state_parse(&st, b.p ? b.p : "", b.len, err,
-			sizeof err) < 0)
-		{
+		} else if (state_parse(
+				   &st, b.p ? b.p : "", b.len, err, sizeof err)
+			< 0) {
 			buf_free(&b);
 			return input_error(err);
 		}

@@ -31,7 +31,7 @@ added(const struct json_doc *d, uint32_t k, const char *const *kv, int nadd)
 {
 	int i;
 
-	for (i = 0; i < nadd; i ++) {
+	for (i = 0; i < nadd; i++) {
 		if (json_str_eq(d, k, kv[2 * i])) {
 			return i;
 		}
@@ -47,7 +47,7 @@ object_with(struct buf *b, const struct json_doc *d, uint32_t t,
 {
 	struct json_iter it;
 	uint32_t k, v;
-	int first = 1, found[EMIT_MAX_ADD] = { 0 }, i;
+	int first = 1, found[EMIT_MAX_ADD] = {0}, i;
 
 	buf_addc(b, '{');
 	json_iter_init(d, t, &it);
@@ -68,7 +68,7 @@ object_with(struct buf *b, const struct json_doc *d, uint32_t t,
 		buf_addc(b, ':');
 		json_minify(b, d, v);
 	}
-	for (i = 0; i < nadd; i ++) {
+	for (i = 0; i < nadd; i++) {
 		if (found[i]) {
 			continue;
 		}
@@ -90,7 +90,7 @@ emit_record(struct emitter *em, const struct json_doc *d, uint32_t t,
 	size_t mark = b->len;
 
 	if (d->tok[t].type != JSON_OBJECT || d->tok[t].size == 0) {
-		em->skipped ++;
+		em->skipped++;
 		return 0;
 	}
 	buf_adds(b, "{\"type\":\"RECORD\",\"record\":{\"stream\":");
@@ -112,8 +112,8 @@ emit_record(struct emitter *em, const struct json_doc *d, uint32_t t,
 		b->err = BUF_OK;
 		return -1;
 	}
-	em->since_state ++;
-	em->total ++;
+	em->since_state++;
+	em->total++;
 
 	/* Hand records over as they accumulate: memory stays at one page. */
 	if (b->len >= OUT_BUF_FLUSH && emit_flush(em) < 0) {
@@ -145,7 +145,8 @@ state(struct emitter *em, const char *stream_state, size_t n)
 		return -1;
 	}
 	buf_init(&b, 0);
-	buf_adds(&b, "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\","
+	buf_adds(&b,
+		"{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\","
 		"\"stream\":{\"stream_descriptor\":{\"name\":");
 	jw_strz(&b, em->stream);
 	buf_adds(&b, "},\"stream_state\":");
@@ -169,8 +170,8 @@ emit_state_cursor(struct emitter *em, const char *field, int64_t ms)
 
 	/* Whole seconds unless the checkpoint really has milliseconds. */
 	n = ms % 1000 == 0 ? ts_format(ms, ts) : ts_format_ms(ms, ts);
-	n = (size_t)snprintf(body, sizeof body, "{\"%s\":\"%.*s\"}", field,
-		(int)n, ts);
+	n = (size_t)snprintf(
+		body, sizeof body, "{\"%s\":\"%.*s\"}", field, (int)n, ts);
 	return state(em, body, n);
 }
 

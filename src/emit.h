@@ -25,11 +25,11 @@
 #include "json.h"
 
 struct emitter {
-	const char *stream;       /* stream name */
-	uint64_t since_state;     /* records since the last STATE */
-	uint64_t total;           /* records this sync */
-	uint64_t skipped;         /* empty or non-object records skipped */
-	struct buf lines;         /* records waiting to be handed to out */
+	const char *stream;   /* stream name */
+	uint64_t since_state; /* records since the last STATE */
+	uint64_t total;       /* records this sync */
+	uint64_t skipped;     /* empty or non-object records skipped */
+	struct buf lines;     /* records waiting to be handed to out */
 };
 
 void emit_init(struct emitter *em, const char *stream);

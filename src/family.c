@@ -34,154 +34,39 @@
 #include "jw.h"
 #include "out.h"
 #include "page.h"
+#include "queue.h"
 #include "sync.h"
 #include "ts.h"
 #include "url.h"
 
-#define ID_MAX 128
 /* The cursor of issue children with issues_cursor_field updated_at. */
 #define CHILD_CURSOR "issue_updated_at"
 
-enum item_kind { JOB, WINDOW_END, END, ABORT };
-
-struct item {
-	int kind;
-	int64_t cursor;        /* WINDOW_END: the window's end */
-	char id[ID_MAX];       /* JOB: the issue id */
-	char updated[48];      /* JOB: the issue's updated_at, as rendered */
-};
-
-struct queue {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct item *items;
-	size_t head, len;
-	int dead;              /* the consumer stopped: drop what comes */
-	uint64_t pushed;       /* jobs queued so far */
-};
-
 struct family {
 	struct sync *s;
-	int child[2];          /* S_ISSUE_MESSAGES, S_ISSUE_THREADS */
+	int child[2]; /* S_ISSUE_MESSAGES, S_ISSUE_THREADS */
 	int nchild;
 	struct queue q[2];
-	int64_t start[S_COUNT];  /* each selected stream's range start */
-	const char *field;       /* "created_at" or "updated_at" */
+	int64_t start[S_COUNT]; /* each selected stream's range start */
+	const char *field;      /* "created_at" or "updated_at" */
 };
 
 struct child_arg {
 	struct family *f;
-	int k;                   /* index into child[] and q[] */
+	int k; /* index into child[] and q[] */
 };
 
-/* ---- queues -------------------------------------------------------------- */
-
-static int
-queue_init(struct queue *q)
-{
-	memset(q, 0, sizeof *q);
-	q->items = calloc(SYNC_QUEUE_CAP, sizeof *q->items);
-	if (q->items == NULL) {
-		return -1;
-	}
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->cv, NULL);
-	return 0;
-}
-
-static void
-queue_free(struct queue *q)
-{
-	free(q->items);
-	pthread_mutex_destroy(&q->mu);
-	pthread_cond_destroy(&q->cv);
-}
-
-/* Add an item, waiting while the queue is full (unless its consumer
- * stopped, or the sync did). */
-static void
-queue_push(struct queue *q, int kind, int64_t cursor, const char *id,
-	const char *updated)
-{
-	struct item *it;
-
-	/*
-	 * END and ABORT always wait for room: the consumer drains until it
-	 * sees one of them (or dies), so they must not be dropped.
-	 */
-	pthread_mutex_lock(&q->mu);
-	while (q->len == SYNC_QUEUE_CAP && !q->dead
-		&& (kind == END || kind == ABORT || !ctl_stopped()))
-	{
-		pthread_cond_wait(&q->cv, &q->mu);
-	}
-	if (q->dead || (q->len == SYNC_QUEUE_CAP)) {
-		pthread_mutex_unlock(&q->mu);
-		return;
-	}
-	it = &q->items[(q->head + q->len) % SYNC_QUEUE_CAP];
-	it->kind = kind;
-	it->cursor = cursor;
-	it->id[0] = '\0';
-	it->updated[0] = '\0';
-	if (id != NULL) {
-		snprintf(it->id, sizeof it->id, "%s", id);
-	}
-	if (updated != NULL) {
-		snprintf(it->updated, sizeof it->updated, "%s", updated);
-	}
-	q->len ++;
-	if (kind == JOB) {
-		q->pushed ++;
-	}
-	pthread_cond_broadcast(&q->cv);
-	pthread_mutex_unlock(&q->mu);
-}
-
-static void
-queue_pop(struct queue *q, struct item *out)
-{
-	pthread_mutex_lock(&q->mu);
-	while (q->len == 0) {
-		pthread_cond_wait(&q->cv, &q->mu);
-	}
-	*out = q->items[q->head];
-	q->head = (q->head + 1) % SYNC_QUEUE_CAP;
-	q->len --;
-	pthread_cond_broadcast(&q->cv);
-	pthread_mutex_unlock(&q->mu);
-}
-
-/* The consumer gives up: the producer must never wait on it again. */
-static void
-queue_kill(struct queue *q)
-{
-	pthread_mutex_lock(&q->mu);
-	q->dead = 1;
-	q->len = 0;
-	pthread_cond_broadcast(&q->cv);
-	pthread_mutex_unlock(&q->mu);
-}
-
-/* Wake a producer waiting on a full queue when the sync stops. */
-static void
-queue_wake(struct queue *q)
-{
-	pthread_mutex_lock(&q->mu);
-	pthread_cond_broadcast(&q->cv);
-	pthread_mutex_unlock(&q->mu);
-}
-
-/* ---- children ------------------------------------------------------------- */
+/* ---- children -------------------------------------------------------------
+ */
 
 /* Fetch and emit all children of one issue. 0, or -1 after reporting. */
 static int
 fetch_children(struct family *f, struct api *a, int stream,
-	const struct item *job)
+	const struct queue_item *job)
 {
 	const char *id = job->id;
-	const char *kv[4] = { "issue_id", job->id, "issue_updated_at",
-		job->updated };
+	const char *kv[4]
+		= {"issue_id", job->id, "issue_updated_at", job->updated};
 	const struct stream_def *def = &stream_defs[stream];
 	struct sync *s = f->s;
 	struct emitter *em = &s->em[stream];
@@ -199,8 +84,8 @@ fetch_children(struct family *f, struct api *a, int stream,
 		buf_reset(&t);
 		buf_adds(&t, "/issues/");
 		url_encode(&t, id, strlen(id));
-		buf_adds(&t, stream == S_ISSUE_MESSAGES ? "/messages"
-			: "/threads");
+		buf_adds(&t,
+			stream == S_ISSUE_MESSAGES ? "/messages" : "/threads");
 		if (def->paginated) {
 			buf_adds(&t, "?limit=");
 			buf_addi(&t, s->cfg->page_size);
@@ -212,7 +97,8 @@ fetch_children(struct family *f, struct api *a, int stream,
 		rc = api_call(a, def->lane, buf_cstr(&t), NULL, API_PAGE, &e);
 		if (rc == API_NOT_FOUND) {
 			/* Deleted since it was listed: nothing to read. */
-			out_log("WARN", "%s: issue %s no longer exists; skipping",
+			out_log("WARN",
+				"%s: issue %s no longer exists; skipping",
 				em->stream, id);
 			buf_free(&t);
 			return 0;
@@ -225,11 +111,14 @@ fetch_children(struct family *f, struct api *a, int stream,
 		json_iter_init(&a->doc, a->data, &it);
 		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)) {
 			if (emit_record(em, &a->doc, rec, kv,
-				job->updated[0] != '\0' ? 2 : 1,
-				out_now_ms()) < 0)
+				    job->updated[0] != '\0' ? 2 : 1,
+				    out_now_ms())
+				< 0)
 			{
-				sync_fail_msg(s, stream, "system_error", "out of "
-					"memory building a record", id);
+				sync_fail_msg(s, stream, "system_error",
+					"out of "
+					"memory building a record",
+					id);
 				buf_free(&t);
 				return -1;
 			}
@@ -237,8 +126,8 @@ fetch_children(struct family *f, struct api *a, int stream,
 		more = pager_advance(&pg, &a->doc, &a->arena, why, sizeof why);
 		api_page_done(a);
 		if (emit_flush(em) < 0) {
-			sync_fail_msg(s, stream, "system_error", "output closed",
-				NULL);
+			sync_fail_msg(s, stream, "system_error",
+				"output closed", NULL);
 			buf_free(&t);
 			return -1;
 		}
@@ -267,20 +156,19 @@ child_progress(struct family *f, int stream, struct queue *q, uint64_t done,
 		return;
 	}
 	*last = now;
-	pthread_mutex_lock(&q->mu);
-	pushed = q->pushed;
-	pthread_mutex_unlock(&q->mu);
+	pushed = queue_pushed(q);
 	if (done == 0) {
 		return;
 	}
 	rate = (double)done / ((double)(now - t_begin) / 60000.0 + 1e-9);
-	out_log("INFO", "%s: %llu of %llu issues listed so far done, %llu "
+	out_log("INFO",
+		"%s: %llu of %llu issues listed so far done, %llu "
 		"records; about %.0f min left for those at %.1f issues/min",
 		em->stream, (unsigned long long)done,
 		(unsigned long long)pushed, (unsigned long long)em->total,
 		(double)(pushed - done) / (rate > 0 ? rate : 1), rate);
-	out_estimate(em->stream, (long long)((double)em->total
-		* (double)pushed / (double)done));
+	out_estimate(em->stream,
+		(long long)((double)em->total * (double)pushed / (double)done));
 }
 
 static void *
@@ -297,7 +185,7 @@ child_main(void *arg)
 	int64_t shown = t_begin;
 	int failed = 0, aborted = 0, stated = 0;
 	uint64_t done = 0;
-	struct item it;
+	struct queue_item it;
 	struct api a;
 
 	sync_begin(s, stream);
@@ -308,19 +196,19 @@ child_main(void *arg)
 	}
 	for (;;) {
 		queue_pop(q, &it);
-		if (it.kind == END) {
+		if (it.kind == QUEUE_END) {
 			break;
 		}
-		if (it.kind == ABORT) {
+		if (it.kind == QUEUE_ABORT) {
 			aborted = 1;
 			break;
 		}
-		if (it.kind == WINDOW_END) {
+		if (it.kind == QUEUE_WINDOW_END) {
 			/* Everything before it.cursor is done. */
 			if (inc && it.cursor > last) {
-				if (emit_state_cursor(em, CHILD_CURSOR, it.cursor)
-					< 0)
-				{
+				if (emit_state_cursor(
+					    em, CHILD_CURSOR, it.cursor)
+					< 0) {
 					failed = 1;
 					break;
 				}
@@ -333,7 +221,7 @@ child_main(void *arg)
 			failed = 1;
 			break;
 		}
-		done ++;
+		done++;
 		child_progress(f, stream, q, done, t_begin, &shown);
 	}
 	if (failed || aborted) {
@@ -428,8 +316,10 @@ place_issue(struct family *f, struct api *a, uint32_t rec, int64_t from,
 		/* Cannot be placed: count it in the window that returned it. */
 		v = NULL;
 		if (!*warned) {
-			out_log("WARN", "issues: an issue without a valid %s; "
-				"kept in the window that returned it", f->field);
+			out_log("WARN",
+				"issues: an issue without a valid %s; "
+				"kept in the window that returned it",
+				f->field);
 			*warned = 1;
 		}
 		ms = from;
@@ -438,32 +328,39 @@ place_issue(struct family *f, struct api *a, uint32_t rec, int64_t from,
 		return 0;
 	}
 	if (s->cat->selected[S_ISSUES] && ms >= f->start[S_ISSUES]
-		&& emit_record(&s->em[S_ISSUES], d, rec, NULL, 0,
-			out_now_ms()) < 0)
+		&& emit_record(&s->em[S_ISSUES], d, rec, NULL, 0, out_now_ms())
+			< 0)
 	{
-		sync_fail_msg(s, S_ISSUES, "system_error", "out of memory "
-			"building a record", NULL);
+		sync_fail_msg(s, S_ISSUES, "system_error",
+			"out of memory "
+			"building a record",
+			NULL);
 		return -1;
 	}
 	if (f->nchild == 0) {
 		return 0;
 	}
 	if (json_get_str(d, rec, "id", &a->arena, &id, &idn) != JSON_GET_OK
-		|| idn == 0 || idn >= ID_MAX || memchr(id, '\0', idn) != NULL)
+		|| idn == 0 || idn >= QUEUE_ID_MAX
+		|| memchr(id, '\0', idn) != NULL)
 	{
-		sync_fail_msg(s, f->child[0], "system_error", "Pylon listed an "
-			"issue without a usable id, so its messages and threads "
-			"cannot be read", NULL);
+		sync_fail_msg(s, f->child[0], "system_error",
+			"Pylon listed an "
+			"issue without a usable id, so its messages and "
+			"threads "
+			"cannot be read",
+			NULL);
 		return -1;
 	}
 	/* With the updated_at cursor, children carry it (their cursor). */
 	upd = NULL;
-	if (s->cfg->cursor == CURSOR_UPDATED_AT && v != NULL && n < 48) {
+	if (s->cfg->cursor == CURSOR_UPDATED_AT && v != NULL
+		&& n < QUEUE_TS_MAX) {
 		upd = v;
 	}
-	for (k = 0; k < f->nchild; k ++) {
+	for (k = 0; k < f->nchild; k++) {
 		if (ms >= f->start[f->child[k]]) {
-			queue_push(&f->q[k], JOB, 0, id, upd);
+			queue_push(&f->q[k], QUEUE_JOB, 0, id, upd);
 		}
 	}
 	return 0;
@@ -494,15 +391,18 @@ list_window(struct family *f, struct api *a, int64_t from, int64_t to,
 	pager_init(&pg);
 	do {
 		if (updated) {
-			search_body(body, f->field, lo, hi, s->cfg->page_size,
-				&pg);
-			rc = body->err ? API_FAIL_SYSTEM : api_call(a,
-				L_ISSUES_SEARCH, "/issues/search", body, API_PAGE,
-				&e);
+			search_body(
+				body, f->field, lo, hi, s->cfg->page_size, &pg);
+			rc = body->err
+				? API_FAIL_SYSTEM
+				: api_call(a, L_ISSUES_SEARCH, "/issues/search",
+					body, API_PAGE, &e);
 		} else {
 			list_target(t, lo, hi, s->cfg->page_size, &pg);
-			rc = buf_cstr(t) == NULL ? API_FAIL_SYSTEM : api_call(a,
-				L_ISSUES_LIST, t->p, NULL, API_PAGE, &e);
+			rc = buf_cstr(t) == NULL
+				? API_FAIL_SYSTEM
+				: api_call(a, L_ISSUES_LIST, t->p, NULL,
+					API_PAGE, &e);
 		}
 		if (rc != API_OK) {
 			if (rc == API_FAIL_SYSTEM && (body->err || t->err)) {
@@ -515,7 +415,7 @@ list_window(struct family *f, struct api *a, int64_t from, int64_t to,
 		}
 		json_iter_init(&a->doc, a->data, &it);
 		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)) {
-			(*listed) ++;
+			(*listed)++;
 			if (place_issue(f, a, rec, from, to, &warned) < 0) {
 				api_page_done(a);
 				return -1;
@@ -524,13 +424,16 @@ list_window(struct family *f, struct api *a, int64_t from, int64_t to,
 		more = pager_advance(&pg, &a->doc, &a->arena, why, sizeof why);
 		api_page_done(a);
 		if (emit_flush(&s->em[S_ISSUES]) < 0) {
-			sync_fail_msg(s, voice(f), "system_error", "output "
-				"closed", NULL);
+			sync_fail_msg(s, voice(f), "system_error",
+				"output "
+				"closed",
+				NULL);
 			return -1;
 		}
 		if (more < 0) {
 			sync_fail_msg(s, voice(f), "system_error", why,
-				updated ? "POST /issues/search" : "GET /issues");
+				updated ? "POST /issues/search"
+					: "GET /issues");
 			return -1;
 		}
 	} while (more);
@@ -559,15 +462,17 @@ range_start(struct family *f, int stream)
 		return st->created_ms[stream];
 	}
 	if (upd && st->has_created[stream]) {
-		out_log("INFO", "%s: the state holds a created_at checkpoint; "
-			"continuing from it on updated_at", stream_defs[stream]
-			.name);
+		out_log("INFO",
+			"%s: the state holds a created_at checkpoint; "
+			"continuing from it on updated_at",
+			stream_defs[stream].name);
 		return st->created_ms[stream];
 	}
 	if (!upd && st->has_updated[stream]) {
-		out_log("INFO", "%s: the state holds an updated_at checkpoint; "
-			"continuing from it on created_at", stream_defs[stream]
-			.name);
+		out_log("INFO",
+			"%s: the state holds an updated_at checkpoint; "
+			"continuing from it on created_at",
+			stream_defs[stream].name);
 		return st->updated_ms[stream];
 	}
 	return s->default_start;
@@ -587,14 +492,15 @@ walk_windows(struct family *f, struct api *a, int64_t begin)
 	char a1[TS_LEN + 1], a2[TS_LEN + 1];
 	int k, rc = 0, w = 0;
 
-	nwin = begin >= s->t0 ? 0
+	nwin = begin >= s->t0
+		? 0
 		: (s->t0 - begin + SYNC_WINDOW_MS - 1) / SYNC_WINDOW_MS;
 	buf_init(&t, 16384);
 	buf_init(&body, 16384);
 	for (from = begin; from < s->t0 && rc == 0; from = to) {
 		to = from + SYNC_WINDOW_MS < s->t0 ? from + SYNC_WINDOW_MS
-			: s->t0;
-		w ++;
+						   : s->t0;
+		w++;
 		ts_format(from, a1);
 		ts_format(to, a2);
 		out_log("INFO", "issues: window %d of %lld, %s to %s", w,
@@ -611,15 +517,18 @@ walk_windows(struct family *f, struct api *a, int64_t begin)
 			rc = -1;
 			break;
 		}
-		for (k = 0; k < f->nchild; k ++) {
-			queue_push(&f->q[k], WINDOW_END, to, NULL, NULL);
+		for (k = 0; k < f->nchild; k++) {
+			queue_push(&f->q[k], QUEUE_WINDOW_END, to, NULL, NULL);
 		}
 		if (issues) {
-			out_estimate("issues", (long long)(em->total * nwin / w));
+			out_estimate(
+				"issues", (long long)(em->total * nwin / w));
 		}
-		out_log("INFO", "issues: window %d of %lld done; %llu listed, "
-			"%llu emitted", w, (long long)nwin,
-			(unsigned long long)listed, (unsigned long long)em->total);
+		out_log("INFO",
+			"issues: window %d of %lld done; %llu listed, "
+			"%llu emitted",
+			w, (long long)nwin, (unsigned long long)listed,
+			(unsigned long long)em->total);
 	}
 	buf_free(&t);
 	buf_free(&body);
@@ -633,7 +542,7 @@ family_run(void *arg)
 	struct family f;
 	struct child_arg ca[2];
 	pthread_t th[2];
-	int started[2] = { 0, 0 };
+	int started[2] = {0, 0};
 	int issues = s->cat->selected[S_ISSUES];
 	int rep[3], nrep = 0, k, failed = 0;
 	int64_t begin = INT64_MAX;
@@ -644,20 +553,21 @@ family_run(void *arg)
 	f.s = s;
 	f.field = config_cursor_name(s->cfg->cursor);
 	if (issues) {
-		rep[nrep ++] = S_ISSUES;
+		rep[nrep++] = S_ISSUES;
 	}
 	if (s->cat->selected[S_ISSUE_MESSAGES]) {
-		f.child[f.nchild ++] = S_ISSUE_MESSAGES;
+		f.child[f.nchild++] = S_ISSUE_MESSAGES;
 	}
 	if (s->cat->selected[S_ISSUE_THREADS]) {
-		f.child[f.nchild ++] = S_ISSUE_THREADS;
+		f.child[f.nchild++] = S_ISSUE_THREADS;
 	}
-	for (k = 0; k < f.nchild; k ++) {
-		rep[nrep ++] = f.child[k];
+	for (k = 0; k < f.nchild; k++) {
+		rep[nrep++] = f.child[k];
 	}
-	for (k = 0; k < S_COUNT; k ++) {
+	for (k = 0; k < S_COUNT; k++) {
 		if ((k == S_ISSUES || k == S_ISSUE_MESSAGES
-			|| k == S_ISSUE_THREADS) && s->cat->selected[k])
+			    || k == S_ISSUE_THREADS)
+			&& s->cat->selected[k])
 		{
 			f.start[k] = range_start(&f, k);
 			if (f.start[k] < begin) {
@@ -667,15 +577,15 @@ family_run(void *arg)
 	}
 
 	/* The children's threads. */
-	for (k = 0; k < f.nchild; k ++) {
+	for (k = 0; k < f.nchild; k++) {
 		ca[k].f = &f;
 		ca[k].k = k;
-		if (queue_init(&f.q[k]) < 0) {
+		if (queue_init(&f.q[k], SYNC_QUEUE_CAP) < 0) {
 			f.nchild = k;
 			break;
 		}
-		started[k] = pthread_create(&th[k], NULL, child_main, &ca[k])
-			== 0;
+		started[k]
+			= pthread_create(&th[k], NULL, child_main, &ca[k]) == 0;
 	}
 
 	/* The parent. */
@@ -697,8 +607,9 @@ family_run(void *arg)
 		if (!s->cat->incremental[S_ISSUES]) {
 			failed = emit_state_done(em) < 0;
 		} else if (f.start[S_ISSUES] >= s->t0) {
-			failed = emit_state_cursor(em, f.field,
-				f.start[S_ISSUES]) < 0;
+			failed = emit_state_cursor(
+					 em, f.field, f.start[S_ISSUES])
+				< 0;
 		}
 	}
 	if (issues) {
@@ -706,16 +617,17 @@ family_run(void *arg)
 	}
 
 	/* Tell the children how it ended, and wait for them. */
-	for (k = 0; k < f.nchild; k ++) {
-		queue_push(&f.q[k], failed ? ABORT : END, 0, NULL, NULL);
+	for (k = 0; k < f.nchild; k++) {
+		queue_push(&f.q[k], failed ? QUEUE_ABORT : QUEUE_END, 0, NULL,
+			NULL);
 		queue_wake(&f.q[k]);
 	}
-	for (k = 0; k < f.nchild; k ++) {
+	for (k = 0; k < f.nchild; k++) {
 		if (started[k]) {
 			pthread_join(th[k], NULL);
 		}
 	}
-	for (k = 0; k < f.nchild; k ++) {
+	for (k = 0; k < f.nchild; k++) {
 		queue_free(&f.q[k]);
 	}
 	return NULL;

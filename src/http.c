@@ -51,7 +51,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define STATUS_MIN 12     /* "HTTP/1.1 200" */
+#define STATUS_MIN 12 /* "HTTP/1.1 200" */
 
 /* see http_int.h */
 int
@@ -110,30 +110,30 @@ status_byte(struct http_parser *p, int c)
 
 	if (c == '\r') {
 		if (pos < STATUS_MIN) {
-			return http_fail(p, HTTP_E_PROTOCOL,
-				"status line too short");
+			return http_fail(
+				p, HTTP_E_PROTOCOL, "status line too short");
 		}
 		p->state = HP_STATUS_LF;
 		return HTTP_PARSE_MORE;
 	}
-	p->line_len ++;
+	p->line_len++;
 	if (pos < 5) {
 		if (c != "HTTP/"[pos]) {
 			return http_fail(p, HTTP_E_PROTOCOL,
 				"response does not start with HTTP/");
 		}
 	} else if (pos < 8) {
-		if (pos == 5 ? c != '1' : pos == 6 ? c != '.'
-			: c != '0' && c != '1')
-		{
-			return http_fail(p, HTTP_E_PROTOCOL,
-				"unsupported HTTP version");
+		if (pos == 5               ? c != '1'
+				: pos == 6 ? c != '.'
+					   : c != '0' && c != '1') {
+			return http_fail(
+				p, HTTP_E_PROTOCOL, "unsupported HTTP version");
 		}
 		p->flags |= pos == 7 && c == '0' ? HP_F_HTTP10 : 0;
 	} else if (pos == 8 || pos == 12) {
 		if (c != ' ') {
-			return http_fail(p, HTTP_E_PROTOCOL,
-				"malformed status line");
+			return http_fail(
+				p, HTTP_E_PROTOCOL, "malformed status line");
 		}
 	} else if (pos < 12) {
 		if (c < '0' || c > '9' || (pos == 9 && (c < '1' || c > '5'))) {
@@ -142,8 +142,8 @@ status_byte(struct http_parser *p, int c)
 		}
 		p->info.status = p->info.status * 10 + (c - '0');
 	} else if (!is_vchar(c)) {
-		return http_fail(p, HTTP_E_PROTOCOL,
-			"control character in status line");
+		return http_fail(
+			p, HTTP_E_PROTOCOL, "control character in status line");
 	}
 	return HTTP_PARSE_MORE;
 }
@@ -153,7 +153,7 @@ static void
 line_add(struct http_parser *p, int c)
 {
 	if (p->line_len < sizeof p->line) {
-		p->line[p->line_len ++] = (char)c;
+		p->line[p->line_len++] = (char)c;
 	} else {
 		p->flags |= HP_F_TRUNC;
 	}
@@ -167,10 +167,10 @@ name_byte(struct http_parser *p, int c)
 		p->name_len = p->line_len;
 		p->state = HP_OWS;
 	} else if (!is_tchar(c)) {
-		return http_fail(p, HTTP_E_PROTOCOL,
-			"invalid character in header name");
+		return http_fail(
+			p, HTTP_E_PROTOCOL, "invalid character in header name");
 	} else if (p->line_len < HP_NAME_CAP) {
-		p->line[p->line_len ++] = (char)lower(c);
+		p->line[p->line_len++] = (char)lower(c);
 	} else {
 		p->flags |= HP_F_LONGNAME;
 	}
@@ -206,8 +206,9 @@ field_byte(struct http_parser *p, int c)
 			return http_fail(p, HTTP_E_PROTOCOL,
 				"obsolete line folding in headers");
 		}
-		if (++ p->nheaders > HTTP_MAX_HEADERS) {
-			return http_fail(p, HTTP_E_LIMIT, "more than "
+		if (++p->nheaders > HTTP_MAX_HEADERS) {
+			return http_fail(p, HTTP_E_LIMIT,
+				"more than "
 				"HTTP_MAX_HEADERS (%d) header fields",
 				HTTP_MAX_HEADERS);
 		}
@@ -215,8 +216,8 @@ field_byte(struct http_parser *p, int c)
 		p->line_len = 0;
 		p->state = HP_NAME;
 		if (c == ':') {
-			return http_fail(p, HTTP_E_PROTOCOL,
-				"empty header name");
+			return http_fail(
+				p, HTTP_E_PROTOCOL, "empty header name");
 		}
 		return name_byte(p, c);
 	case HP_NAME:
@@ -258,10 +259,12 @@ chunk_byte(struct http_parser *p, int c)
 	case HP_SIZE:
 		v = hexval(c);
 		if (v >= 0) {
-			if (++ p->digits > HTTP_MAX_CHUNK_DIGITS) {
-				return http_fail(p, HTTP_E_LIMIT, "chunk size "
+			if (++p->digits > HTTP_MAX_CHUNK_DIGITS) {
+				return http_fail(p, HTTP_E_LIMIT,
+					"chunk size "
 					"longer than HTTP_MAX_CHUNK_DIGITS "
-					"(%d)", HTTP_MAX_CHUNK_DIGITS);
+					"(%d)",
+					HTTP_MAX_CHUNK_DIGITS);
 			}
 			if (p->remaining > (INT64_MAX - v) / 16) {
 				return http_fail(p, HTTP_E_PROTOCOL,
@@ -271,8 +274,8 @@ chunk_byte(struct http_parser *p, int c)
 			return HTTP_PARSE_MORE;
 		}
 		if (p->digits == 0) {
-			return http_fail(p, HTTP_E_PROTOCOL,
-				"missing chunk size");
+			return http_fail(
+				p, HTTP_E_PROTOCOL, "missing chunk size");
 		}
 		return size_end(p, c);
 	case HP_SIZE_WS:
@@ -287,8 +290,8 @@ chunk_byte(struct http_parser *p, int c)
 		return HTTP_PARSE_MORE;
 	case HP_SIZE_LF:
 		if (c != '\n') {
-			return http_fail(p, HTTP_E_PROTOCOL,
-				"bare CR in chunk size");
+			return http_fail(
+				p, HTTP_E_PROTOCOL, "bare CR in chunk size");
 		}
 		if (p->remaining == 0) {
 			p->flags |= HP_F_TRAILER;
@@ -297,8 +300,10 @@ chunk_byte(struct http_parser *p, int c)
 			return HTTP_PARSE_MORE;
 		}
 		if ((uint64_t)p->remaining > p->max_body - p->body->len) {
-			return http_fail(p, HTTP_E_LIMIT, "chunked body "
-				"exceeds max_body (%zu bytes)", p->max_body);
+			return http_fail(p, HTTP_E_LIMIT,
+				"chunked body "
+				"exceeds max_body (%zu bytes)",
+				p->max_body);
 		}
 		p->state = HP_DATA;
 		return HTTP_PARSE_MORE;
@@ -325,17 +330,15 @@ chunk_byte(struct http_parser *p, int c)
 static int
 step(struct http_parser *p, int c)
 {
-	if (p->state <= HP_EXT
-		&& ++ p->header_bytes > HTTP_MAX_HEADER_BYTES)
-	{
-		return http_fail(p, HTTP_E_LIMIT, "response headers exceed "
+	if (p->state <= HP_EXT && ++p->header_bytes > HTTP_MAX_HEADER_BYTES) {
+		return http_fail(p, HTTP_E_LIMIT,
+			"response headers exceed "
 			"HTTP_MAX_HEADER_BYTES (%d bytes)",
 			HTTP_MAX_HEADER_BYTES);
 	}
-	if (c == '\n' && p->state != HP_STATUS_LF
-		&& p->state != HP_FIELD_LF && p->state != HP_HEAD_LF
-		&& p->state != HP_SIZE_LF && p->state != HP_DATA_LF
-		&& p->state != HP_DATA_CR)
+	if (c == '\n' && p->state != HP_STATUS_LF && p->state != HP_FIELD_LF
+		&& p->state != HP_HEAD_LF && p->state != HP_SIZE_LF
+		&& p->state != HP_DATA_LF && p->state != HP_DATA_CR)
 	{
 		return http_fail(p, HTTP_E_PROTOCOL, "line ends in a bare LF");
 	}
@@ -346,8 +349,8 @@ step(struct http_parser *p, int c)
 	case HP_FIELD_LF:
 	case HP_HEAD_LF:
 		if (c != '\n') {
-			return http_fail(p, HTTP_E_PROTOCOL,
-				"bare CR in response head");
+			return http_fail(
+				p, HTTP_E_PROTOCOL, "bare CR in response head");
 		}
 		if (p->state == HP_HEAD_LF) {
 			return http_head_done(p);
@@ -384,24 +387,28 @@ take(struct http_parser *p, const char *d, size_t n)
 	}
 	room = cap - b->len;
 	if (buf_add(b, d, n < room ? n : room) != BUF_OK) {
-		return http_fail(p, HTTP_E_NOMEM,
-			"out of memory for the response body");
+		return http_fail(
+			p, HTTP_E_NOMEM, "out of memory for the response body");
 	}
 	if (n > room && cap == p->max_body) {
-		return http_fail(p, HTTP_E_LIMIT, "response body exceeds "
-			"max_body (%zu bytes)", p->max_body);
+		return http_fail(p, HTTP_E_LIMIT,
+			"response body exceeds "
+			"max_body (%zu bytes)",
+			p->max_body);
 	}
 	if (n > room) {
-		return http_fail(p, HTTP_E_LIMIT, "response body exceeds the "
-			"buffer limit (%zu bytes)", cap);
+		return http_fail(p, HTTP_E_LIMIT,
+			"response body exceeds the "
+			"buffer limit (%zu bytes)",
+			cap);
 	}
 	return HTTP_PARSE_MORE;
 }
 
 /* see http.h */
 void
-http_parser_init(struct http_parser *p, struct buf *body, size_t max_body,
-	int head)
+http_parser_init(
+	struct http_parser *p, struct buf *body, size_t max_body, int head)
 {
 	memset(p, 0, sizeof *p);
 	p->body = body;
@@ -413,8 +420,8 @@ http_parser_init(struct http_parser *p, struct buf *body, size_t max_body,
 
 /* see http.h */
 int
-http_parser_feed(struct http_parser *p, const char *data, size_t n,
-	size_t *used)
+http_parser_feed(
+	struct http_parser *p, const char *data, size_t n, size_t *used)
 {
 	size_t i = 0, k;
 	int rc = HTTP_PARSE_MORE;
@@ -429,15 +436,14 @@ http_parser_feed(struct http_parser *p, const char *data, size_t n,
 	while (i < n && rc == HTTP_PARSE_MORE) {
 		if (p->state < HP_BODY) {
 			rc = step(p, (unsigned char)data[i]);
-			i ++;
+			i++;
 			continue;
 		}
 
 		/* Body bytes: copy as many as belong to this body. */
 		k = n - i;
-		if (p->state != HP_UNTIL_CLOSE && (uint64_t)k
-			> (uint64_t)p->remaining)
-		{
+		if (p->state != HP_UNTIL_CLOSE
+			&& (uint64_t)k > (uint64_t)p->remaining) {
 			k = (size_t)p->remaining;
 		}
 		rc = take(p, data + i, k);
@@ -470,9 +476,10 @@ http_parser_eof(struct http_parser *p)
 		p->state = HP_DONE;
 		return HTTP_PARSE_DONE;
 	case HP_BODY:
-		return http_fail(p, HTTP_E_TRUNCATED, "connection closed after "
-			"%zu of %lld body bytes", p->body->len,
-			(long long)p->info.content_length);
+		return http_fail(p, HTTP_E_TRUNCATED,
+			"connection closed after "
+			"%zu of %lld body bytes",
+			p->body->len, (long long)p->info.content_length);
 	default:
 		break;
 	}
@@ -485,11 +492,13 @@ http_parser_eof(struct http_parser *p)
 			"connection closed in the chunked trailer");
 	}
 	if (p->state >= HP_SIZE) {
-		return http_fail(p, HTTP_E_TRUNCATED, "connection closed in a "
-			"chunked body after %zu bytes", p->body->len);
+		return http_fail(p, HTTP_E_TRUNCATED,
+			"connection closed in a "
+			"chunked body after %zu bytes",
+			p->body->len);
 	}
-	return http_fail(p, HTTP_E_TRUNCATED,
-		"connection closed in the response head");
+	return http_fail(
+		p, HTTP_E_TRUNCATED, "connection closed in the response head");
 }
 
 /* see http.h */

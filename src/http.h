@@ -51,36 +51,38 @@
 #include "tls.h"
 #include "url.h"
 
-/* ---- limits --------------------------------------------------------------- */
+/* ---- limits ---------------------------------------------------------------
+ */
 
-#define HTTP_MAX_HEADER_BYTES (64 * 1024)  /* status line + all headers */
+#define HTTP_MAX_HEADER_BYTES (64 * 1024) /* status line + all headers */
 #define HTTP_MAX_HEADERS 128
-#define HTTP_MAX_CHUNK_DIGITS 16           /* hex digits of a chunk size */
+#define HTTP_MAX_CHUNK_DIGITS 16 /* hex digits of a chunk size */
 #define HTTP_DEFAULT_MAX_BODY ((size_t)256 * 1024 * 1024)
 
-/* ---- errors --------------------------------------------------------------- */
+/* ---- errors ---------------------------------------------------------------
+ */
 
 enum http_err {
 	HTTP_OK = 0,
-	HTTP_E_URL,        /* bad URL */
-	HTTP_E_INSECURE,   /* http:// to a host that is not loopback */
-	HTTP_E_DNS,        /* name did not resolve */
-	HTTP_E_CONNECT,    /* every address refused or unreachable */
-	HTTP_E_TIMEOUT,    /* connect, read or write timed out */
-	HTTP_E_TLS,        /* handshake or record-layer failure */
-	HTTP_E_CERT,       /* certificate rejected (untrusted, expired, name) */
-	HTTP_E_IO,         /* socket error, reset */
-	HTTP_E_CLOSED,     /* server closed before sending a response */
-	HTTP_E_PROTOCOL,   /* malformed response */
-	HTTP_E_LIMIT,      /* a named limit was exceeded */
-	HTTP_E_TRUNCATED,  /* body cut short */
-	HTTP_E_REDIRECT,   /* 3xx; message names the Location */
+	HTTP_E_URL,       /* bad URL */
+	HTTP_E_INSECURE,  /* http:// to a host that is not loopback */
+	HTTP_E_DNS,       /* name did not resolve */
+	HTTP_E_CONNECT,   /* every address refused or unreachable */
+	HTTP_E_TIMEOUT,   /* connect, read or write timed out */
+	HTTP_E_TLS,       /* handshake or record-layer failure */
+	HTTP_E_CERT,      /* certificate rejected (untrusted, expired, name) */
+	HTTP_E_IO,        /* socket error, reset */
+	HTTP_E_CLOSED,    /* server closed before sending a response */
+	HTTP_E_PROTOCOL,  /* malformed response */
+	HTTP_E_LIMIT,     /* a named limit was exceeded */
+	HTTP_E_TRUNCATED, /* body cut short */
+	HTTP_E_REDIRECT,  /* 3xx; message names the Location */
 	HTTP_E_NOMEM
 };
 
 struct http_error {
-	int code;          /* enum http_err */
-	char msg[320];     /* human-readable, for a person; never the token */
+	int code;      /* enum http_err */
+	char msg[320]; /* human-readable, for a person; never the token */
 };
 
 /* Nonzero for errors worth retrying on an idempotent request (timeouts,
@@ -89,7 +91,8 @@ struct http_error {
  * protocol and memory errors. */
 int http_err_transient(int code);
 
-/* ---- incremental response parser ------------------------------------------ */
+/* ---- incremental response parser ------------------------------------------
+ */
 
 enum http_parse_rc {
 	HTTP_PARSE_MORE = 0, /* need more bytes */
@@ -98,16 +101,16 @@ enum http_parse_rc {
 };
 
 struct http_header_info {
-	int status;                  /* 100..599 */
-	int keep_alive;              /* connection may be reused afterwards */
-	int64_t content_length;      /* -1 when absent */
+	int status;             /* 100..599 */
+	int keep_alive;         /* connection may be reused afterwards */
+	int64_t content_length; /* -1 when absent */
 	int chunked;
-	char content_type[128];      /* "" when absent; truncated if longer */
+	char content_type[128]; /* "" when absent; truncated if longer */
 	char location[256];
-	char retry_after[64];        /* raw value, "" when absent */
-	int64_t rate_remaining;      /* X-Rate-Limit-Remaining, -1 absent */
-	int64_t rate_limit;          /* X-Rate-Limit-Limit, -1 absent */
-	int64_t rate_reset;          /* X-Rate-Limit-Reset, -1 absent */
+	char retry_after[64];   /* raw value, "" when absent */
+	int64_t rate_remaining; /* X-Rate-Limit-Remaining, -1 absent */
+	int64_t rate_limit;     /* X-Rate-Limit-Limit, -1 absent */
+	int64_t rate_reset;     /* X-Rate-Limit-Reset, -1 absent */
 };
 
 struct http_parser {
@@ -115,13 +118,13 @@ struct http_parser {
 	int state;
 	size_t header_bytes;
 	size_t nheaders;
-	int64_t remaining;           /* body or chunk bytes left */
+	int64_t remaining; /* body or chunk bytes left */
 	size_t digits;
 	int head_request;
 	size_t max_body;
-	char line[512];              /* partial line of the current header */
+	char line[512]; /* partial line of the current header */
 	size_t line_len;
-	size_t name_len;             /* header name bytes at line[0..) */
+	size_t name_len; /* header name bytes at line[0..) */
 	unsigned flags;
 	struct http_header_info info;
 	struct buf *body;
@@ -130,16 +133,16 @@ struct http_parser {
 
 /* Start parsing a response (to a HEAD request if head != 0); the decoded
  * body goes to body (reset here), at most max_body bytes. */
-void http_parser_init(struct http_parser *p, struct buf *body,
-	size_t max_body, int head);
+void http_parser_init(
+	struct http_parser *p, struct buf *body, size_t max_body, int head);
 
 /*
  * Feed n bytes.  *used is set to the bytes consumed (fewer than n only
  * when DONE: the rest belongs to the next response).  Returns MORE, DONE
  * or ERROR (details in p->err).
  */
-int http_parser_feed(struct http_parser *p, const char *data, size_t n,
-	size_t *used);
+int http_parser_feed(
+	struct http_parser *p, const char *data, size_t n, size_t *used);
 
 /* The peer closed the connection: DONE if the body was close-delimited,
  * else ERROR (truncated / closed before response). */
@@ -150,21 +153,23 @@ int http_parser_eof(struct http_parser *p);
  * without close_notify is an error). */
 int http_parser_until_close(const struct http_parser *p);
 
-/* ---- Retry-After ------------------------------------------------------------ */
+/* ---- Retry-After ------------------------------------------------------------
+ */
 
 /* Milliseconds to wait per a Retry-After value (delta-seconds or an
  * IMF-fixdate HTTP date, relative to now_ms), clamped to [0, cap_ms];
  * -1 when the value is empty or invalid. */
 int64_t http_retry_after_ms(const char *value, int64_t now_ms, int64_t cap_ms);
 
-/* ---- connections ------------------------------------------------------------ */
+/* ---- connections ------------------------------------------------------------
+ */
 
 struct http_opts {
-	const struct tls_trust *trust;  /* required for https */
-	int connect_timeout_ms;         /* default 10000 when 0 */
-	int io_timeout_ms;              /* per read/write wait; default 60000 */
-	size_t max_body;                /* default HTTP_DEFAULT_MAX_BODY */
-	const char *user_agent;         /* default "source-pylon/<version>" */
+	const struct tls_trust *trust; /* required for https */
+	int connect_timeout_ms;        /* default 10000 when 0 */
+	int io_timeout_ms;             /* per read/write wait; default 60000 */
+	size_t max_body;               /* default HTTP_DEFAULT_MAX_BODY */
+	const char *user_agent;        /* default "source-pylon/<version>" */
 };
 
 struct http_conn;
@@ -187,10 +192,10 @@ unsigned long http_conn_opened(const struct http_conn *c);
 unsigned long http_conn_resumed(const struct http_conn *c);
 
 struct http_req {
-	const char *method;     /* "GET" or "POST" */
-	const char *target;     /* origin-form: "/path?query", already encoded */
-	const char *auth;       /* Authorization header value, or NULL */
-	const char *body;       /* POST body (sent as application/json) */
+	const char *method; /* "GET" or "POST" */
+	const char *target; /* origin-form: "/path?query", already encoded */
+	const char *auth;   /* Authorization header value, or NULL */
+	const char *body;   /* POST body (sent as application/json) */
 	size_t body_len;
 };
 

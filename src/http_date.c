@@ -24,21 +24,19 @@
 
 #include <string.h>
 
-static const char *const wdays[7] = {
-	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-	"Saturday"
-};
+static const char *const wdays[7] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+	"Thursday", "Friday", "Saturday"};
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
 struct date {
 	int64_t year;
-	int mon;     /* 1..12 */
+	int mon; /* 1..12 */
 	int day;
 	int hour;
 	int min;
 	int sec;
-	int wday;    /* 0 = Sunday */
+	int wday; /* 0 = Sunday */
 };
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
@@ -64,9 +62,8 @@ leap(int64_t y)
 static int
 mdays(int64_t y, int m)
 {
-	static const unsigned char n[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
+	static const unsigned char n[12]
+		= {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	return n[m - 1] + (m == 2 && leap(y));
 }
@@ -77,7 +74,7 @@ digits(const char *s, int n, int pad)
 {
 	int v = 0, i;
 
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		if (pad && i == 0 && s[i] == ' ') {
 			continue;
 		}
@@ -95,7 +92,7 @@ month(const char *s)
 {
 	int i;
 
-	for (i = 0; i < 12; i ++) {
+	for (i = 0; i < 12; i++) {
 		if (memcmp(s, months + 3 * i, 3) == 0) {
 			return i + 1;
 		}
@@ -109,7 +106,7 @@ weekday(const char *s, size_t n, int full)
 {
 	int i;
 
-	for (i = 0; i < 7; i ++) {
+	for (i = 0; i < 7; i++) {
 		size_t k = full ? strlen(wdays[i]) : 3;
 
 		if (n == k && memcmp(s, wdays[i], k) == 0) {
@@ -158,9 +155,8 @@ rfc850(const char *s, size_t n, int64_t now_year, struct date *d)
 		return -1;
 	}
 	w = (size_t)(comma - s);
-	if (n != w + 24 || s[w + 1] != ' ' || s[w + 4] != '-'
-		|| s[w + 8] != '-' || s[w + 11] != ' '
-		|| memcmp(s + w + 20, " GMT", 4) != 0)
+	if (n != w + 24 || s[w + 1] != ' ' || s[w + 4] != '-' || s[w + 8] != '-'
+		|| s[w + 11] != ' ' || memcmp(s + w + 20, " GMT", 4) != 0)
 	{
 		return -1;
 	}
@@ -182,8 +178,7 @@ static int
 asctime_date(const char *s, size_t n, struct date *d)
 {
 	if (n != 24 || s[3] != ' ' || s[7] != ' ' || s[10] != ' '
-		|| s[19] != ' ')
-	{
+		|| s[19] != ' ') {
 		return -1;
 	}
 	d->wday = weekday(s, 3, 0);
@@ -204,10 +199,10 @@ parse_date(const char *s, size_t n, int64_t now_ms, int64_t *t)
 	now_days = now_ms / 86400000;
 	y = 1970 + now_days * 400 / 146097;
 	while (days_from_civil(y, 1, 1) > now_days) {
-		y --;
+		y--;
 	}
 	while (days_from_civil(y + 1, 1, 1) <= now_days) {
-		y ++;
+		y++;
 	}
 
 	memset(&d, 0, sizeof d);
@@ -224,7 +219,7 @@ parse_date(const char *s, size_t n, int64_t now_ms, int64_t *t)
 	}
 	days = days_from_civil(d.year, d.mon, d.day);
 	if ((days % 7 + 11) % 7 != d.wday) {
-		return -1;   /* 1970-01-01 was a Thursday */
+		return -1; /* 1970-01-01 was a Thursday */
 	}
 	*t = days * 86400 + d.hour * 3600 + d.min * 60 + d.sec;
 	return 0;
@@ -248,7 +243,7 @@ http_retry_after_ms(const char *value, int64_t now_ms, int64_t cap_ms)
 	/* delta-seconds, saturating at the cap */
 	if (strspn(value, "0123456789") == n) {
 		secs = 0;
-		for (i = 0; i < n; i ++) {
+		for (i = 0; i < n; i++) {
 			secs = secs * 10 + (value[i] - '0');
 			if (secs > cap_ms / 1000) {
 				return cap_ms;

@@ -76,7 +76,7 @@ number(const char *v, size_t n)
 	if (n == 0 || n > 18) {
 		return -1;
 	}
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		if (v[i] < '0' || v[i] > '9') {
 			return -1;
 		}
@@ -91,14 +91,14 @@ element(const char *v, size_t n, size_t *i, const char **e)
 {
 	size_t a, b;
 
-	for (a = *i; a < n && (v[a] == ' ' || v[a] == '\t'); a ++) {
+	for (a = *i; a < n && (v[a] == ' ' || v[a] == '\t'); a++) {
 	}
-	for (b = a; b < n && v[b] != ','; b ++) {
+	for (b = a; b < n && v[b] != ','; b++) {
 	}
 	*i = b < n ? b + 1 : b;
 	*e = v + a;
 	while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t')) {
-		b --;
+		b--;
 	}
 	return b - a;
 }
@@ -111,7 +111,7 @@ token_is(const char *e, size_t n, const char *z)
 	if (strlen(z) != n) {
 		return 0;
 	}
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		if (lower((unsigned char)e[i]) != z[i]) {
 			return 0;
 		}
@@ -133,11 +133,10 @@ content_length(struct http_parser *p, const char *v, size_t n)
 		k = element(v, n, &i, &e);
 		x = number(e, k);
 		if (x < 0) {
-			return http_fail(p, HTTP_E_PROTOCOL,
-				"invalid Content-Length");
+			return http_fail(
+				p, HTTP_E_PROTOCOL, "invalid Content-Length");
 		}
-		if (p->info.content_length >= 0
-			&& p->info.content_length != x)
+		if (p->info.content_length >= 0 && p->info.content_length != x)
 		{
 			return http_fail(p, HTTP_E_PROTOCOL,
 				"conflicting Content-Length values");
@@ -157,7 +156,7 @@ connection(struct http_parser *p, const char *v, size_t n)
 	size_t i = 0, k;
 
 	if (p->flags & HP_F_TRUNC) {
-		p->flags |= HP_F_CLOSE;   /* cannot read it all: be safe */
+		p->flags |= HP_F_CLOSE; /* cannot read it all: be safe */
 	}
 	while (i < n) {
 		k = element(v, n, &i, &e);
@@ -181,10 +180,10 @@ http_field_done(struct http_parser *p)
 	size_t nl = p->name_len;
 
 	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t')) {
-		n --;
+		n--;
 	}
 	if ((p->flags & (HP_F_LONGNAME | HP_F_TRAILER)) != 0) {
-		return HTTP_PARSE_MORE;   /* trailers are checked, not used */
+		return HTTP_PARSE_MORE; /* trailers are checked, not used */
 	}
 	if (token_is(name, nl, "content-length")) {
 		return content_length(p, v, n);
@@ -234,17 +233,18 @@ http_head_done(struct http_parser *p)
 			return http_fail(p, HTTP_E_PROTOCOL,
 				"unexpected 101 Switching Protocols");
 		}
-		http_start_head(p);   /* 1xx: informational, skip it */
+		http_start_head(p); /* 1xx: informational, skip it */
 		return HTTP_PARSE_MORE;
 	}
 	if (p->flags & HP_F_HTTP10) {
-		h->keep_alive = (p->flags & (HP_F_KEEP | HP_F_CLOSE))
-			== HP_F_KEEP;
+		h->keep_alive
+			= (p->flags & (HP_F_KEEP | HP_F_CLOSE)) == HP_F_KEEP;
 	} else {
 		h->keep_alive = (p->flags & HP_F_CLOSE) == 0;
 	}
 	if (h->chunked && h->content_length >= 0) {
-		return http_fail(p, HTTP_E_PROTOCOL, "both Content-Length and "
+		return http_fail(p, HTTP_E_PROTOCOL,
+			"both Content-Length and "
 			"Transfer-Encoding in one response");
 	}
 	if (h->chunked && (p->flags & HP_F_HTTP10)) {
@@ -267,7 +267,8 @@ http_head_done(struct http_parser *p)
 		return HTTP_PARSE_MORE;
 	}
 	if ((uint64_t)h->content_length > p->max_body) {
-		return http_fail(p, HTTP_E_LIMIT, "Content-Length %lld exceeds "
+		return http_fail(p, HTTP_E_LIMIT,
+			"Content-Length %lld exceeds "
 			"max_body (%zu bytes)",
 			(long long)h->content_length, p->max_body);
 	}

@@ -35,13 +35,13 @@ enum {
 };
 
 /* Bits of http_parser.flags. */
-#define HP_F_TRUNC 0x01     /* the value did not fit in line[] */
-#define HP_F_LONGNAME 0x02  /* the name did not fit: not one we keep */
-#define HP_F_TRAILER 0x04   /* parsing trailer fields */
+#define HP_F_TRUNC 0x01    /* the value did not fit in line[] */
+#define HP_F_LONGNAME 0x02 /* the name did not fit: not one we keep */
+#define HP_F_TRAILER 0x04  /* parsing trailer fields */
 #define HP_F_HTTP10 0x08
-#define HP_F_CLOSE 0x10     /* Connection: close */
-#define HP_F_KEEP 0x20      /* Connection: keep-alive */
-#define HP_F_TE 0x40        /* Transfer-Encoding seen */
+#define HP_F_CLOSE 0x10 /* Connection: close */
+#define HP_F_KEEP 0x20  /* Connection: keep-alive */
+#define HP_F_TE 0x40    /* Transfer-Encoding seen */
 
 /* Longest header name we act on ("x-rate-limit-remaining"), rounded up. */
 #define HP_NAME_CAP 32

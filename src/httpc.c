@@ -37,16 +37,16 @@
 #include "tlsio.h"
 #include "version.h"
 
-#define RBUF_SIZE 16384   /* plain-TCP read size */
+#define RBUF_SIZE 16384 /* plain-TCP read size */
 
 struct http_conn {
-	char *base;              /* copy of base_url; u slices point here */
+	char *base; /* copy of base_url; u slices point here */
 	struct url u;
-	char host[256];          /* NUL-terminated: resolution and SNI */
-	char hosthdr[300];       /* Host header value */
+	char host[256];    /* NUL-terminated: resolution and SNI */
+	char hosthdr[300]; /* Host header value */
 	struct http_opts o;
 	int fd;
-	int reusable;            /* the open socket may carry a request */
+	int reusable; /* the open socket may carry a request */
 	unsigned long opened;
 	struct tlsio *t;
 	struct buf req;
@@ -88,8 +88,7 @@ conn_close(struct http_conn *c, int healthy)
 
 /* Report a failed wait or socket call (k from net_send / net_recv). */
 static int
-io_fail(struct http_conn *c, long k, const char *what,
-	struct http_error *err)
+io_fail(struct http_conn *c, long k, const char *what, struct http_error *err)
 {
 	int e = errno;
 
@@ -97,8 +96,8 @@ io_fail(struct http_conn *c, long k, const char *what,
 		return seterr(err, HTTP_E_TIMEOUT, "%s: timed out (%d ms) %s",
 			c->hosthdr, c->o.io_timeout_ms, what);
 	}
-	return seterr(err, HTTP_E_IO, "%s: %s: %s", c->hosthdr, what,
-		strerror(e));
+	return seterr(
+		err, HTTP_E_IO, "%s: %s: %s", c->hosthdr, what, strerror(e));
 }
 
 /* Resolve, check, connect and (for https) handshake a new socket. */
@@ -113,18 +112,19 @@ conn_open(struct http_conn *c, struct http_error *err)
 		return seterr(err, HTTP_E_DNS, "%s", why);
 	}
 	if (!c->u.tls && !net_all_loopback(&a)) {
-		return seterr(err, HTTP_E_INSECURE, "refusing http:// to %s: "
+		return seterr(err, HTTP_E_INSECURE,
+			"refusing http:// to %s: "
 			"it resolves to an address that is not loopback",
 			c->hosthdr);
 	}
-	fd = net_connect(&a, c->o.connect_timeout_ms, &timed_out, why,
-		sizeof why);
+	fd = net_connect(
+		&a, c->o.connect_timeout_ms, &timed_out, why, sizeof why);
 	if (fd < 0) {
 		return seterr(err, timed_out ? HTTP_E_TIMEOUT : HTTP_E_CONNECT,
 			"%s: %s", c->hosthdr, why);
 	}
 	c->fd = fd;
-	c->opened ++;
+	c->opened++;
 	c->reusable = 1;
 	if (!c->u.tls) {
 		return HTTP_OK;
@@ -133,8 +133,9 @@ conn_open(struct http_conn *c, struct http_error *err)
 		c->t = calloc(1, sizeof *c->t);
 	}
 	rc = c->t == NULL ? seterr(err, HTTP_E_NOMEM, "out of memory")
-		: tlsio_handshake(c->t, fd, c->host, c->o.trust,
-		c->o.connect_timeout_ms, c->o.io_timeout_ms, c->hosthdr, err);
+			  : tlsio_handshake(c->t, fd, c->host, c->o.trust,
+				  c->o.connect_timeout_ms, c->o.io_timeout_ms,
+				  c->hosthdr, err);
 	if (rc != HTTP_OK) {
 		conn_close(c, 0);
 	}
@@ -143,8 +144,7 @@ conn_open(struct http_conn *c, struct http_error *err)
 
 /* Write the whole request. */
 static int
-send_all(struct http_conn *c, const char *p, size_t n,
-	struct http_error *err)
+send_all(struct http_conn *c, const char *p, size_t n, struct http_error *err)
 {
 	long k;
 	int rc;
@@ -152,8 +152,10 @@ send_all(struct http_conn *c, const char *p, size_t n,
 	if (c->u.tls) {
 		rc = tlsio_write(c->t, p, n, err);
 		if (rc == TLSIO_CLOSED || rc == TLSIO_EOF) {
-			return seterr(err, HTTP_E_CLOSED, "%s: connection "
-				"closed while sending the request", c->hosthdr);
+			return seterr(err, HTTP_E_CLOSED,
+				"%s: connection "
+				"closed while sending the request",
+				c->hosthdr);
 		}
 		return rc;
 	}
@@ -174,8 +176,8 @@ send_all(struct http_conn *c, const char *p, size_t n,
  * TLSIO_EOF at a TLS end without close_notify, or an HTTP_E_* code.
  */
 static int
-recv_some(struct http_conn *c, const char **p, size_t *n,
-	struct http_error *err)
+recv_some(
+	struct http_conn *c, const char **p, size_t *n, struct http_error *err)
 {
 	long k;
 
@@ -203,11 +205,12 @@ read_response(struct http_conn *c, struct http_error *err, int *got)
 	for (;;) {
 		rc = recv_some(c, &p, &n, err);
 		if (rc > 0) {
-			return rc;   /* an HTTP_E_* code */
+			return rc; /* an HTTP_E_* code */
 		}
 		if (rc < 0) {
 			if (rc == TLSIO_EOF && http_parser_until_close(hp)) {
-				return seterr(err, HTTP_E_TRUNCATED, "%s: "
+				return seterr(err, HTTP_E_TRUNCATED,
+					"%s: "
 					"connection closed without TLS "
 					"close_notify: body may be cut short",
 					c->hosthdr);
@@ -238,8 +241,8 @@ read_response(struct http_conn *c, struct http_error *err, int *got)
 
 /* Check the request and lay it out in c->req. */
 static int
-build_request(struct http_conn *c, const struct http_req *r,
-	struct http_error *err)
+build_request(
+	struct http_conn *c, const struct http_req *r, struct http_error *err)
 {
 	struct buf *b = &c->req;
 	size_t i;
@@ -250,19 +253,22 @@ build_request(struct http_conn *c, const struct http_req *r,
 		return seterr(err, HTTP_E_URL, "unsupported method");
 	}
 	if (r->target == NULL || r->target[0] != '/') {
-		return seterr(err, HTTP_E_URL, "request target must start "
+		return seterr(err, HTTP_E_URL,
+			"request target must start "
 			"with /");
 	}
-	for (i = 0; r->target[i] != '\0'; i ++) {
+	for (i = 0; r->target[i] != '\0'; i++) {
 		if (r->target[i] <= 0x20 || r->target[i] >= 0x7F) {
-			return seterr(err, HTTP_E_URL, "request target holds "
+			return seterr(err, HTTP_E_URL,
+				"request target holds "
 				"a space, control or non-ASCII byte");
 		}
 	}
-	for (i = 0; r->auth != NULL && r->auth[i] != '\0'; i ++) {
+	for (i = 0; r->auth != NULL && r->auth[i] != '\0'; i++) {
 		if ((unsigned char)r->auth[i] < 0x20 || r->auth[i] == 0x7F) {
 			/* Never echo the value: it is the token. */
-			return seterr(err, HTTP_E_URL, "Authorization value "
+			return seterr(err, HTTP_E_URL,
+				"Authorization value "
 				"holds a control character");
 		}
 	}
@@ -282,7 +288,8 @@ build_request(struct http_conn *c, const struct http_req *r,
 		buf_adds(b, "\r\n");
 	}
 	if (post) {
-		buf_adds(b, "Content-Type: application/json\r\n"
+		buf_adds(b,
+			"Content-Type: application/json\r\n"
 			"Content-Length: ");
 		buf_addi(b, (long long)r->body_len);
 		buf_adds(b, "\r\n");
@@ -292,7 +299,8 @@ build_request(struct http_conn *c, const struct http_req *r,
 		buf_add(b, r->body, r->body_len);
 	}
 	if (b->err != BUF_OK) {
-		return seterr(err, HTTP_E_NOMEM, "out of memory for the "
+		return seterr(err, HTTP_E_NOMEM,
+			"out of memory for the "
 			"request");
 	}
 	return HTTP_OK;
@@ -309,8 +317,8 @@ wipe(void *p, size_t n)
 
 /* see http.h */
 struct http_conn *
-http_conn_new(const char *base_url, const struct http_opts *o,
-	struct http_error *err)
+http_conn_new(
+	const char *base_url, const struct http_opts *o, struct http_error *err)
 {
 	struct http_conn *c;
 	const char *why = "";
@@ -336,7 +344,7 @@ http_conn_new(const char *base_url, const struct http_opts *o,
 	/* The host as a C string (no final dot), and the Host header. */
 	n = c->u.host_len;
 	if (n > 0 && c->u.host[n - 1] == '.') {
-		n --;
+		n--;
 	}
 	memcpy(c->host, c->u.host, n);
 	c->host[n] = '\0';
@@ -350,9 +358,11 @@ http_conn_new(const char *base_url, const struct http_opts *o,
 
 	/* Safety rules, then defaults. */
 	if (!c->u.tls && !url_host_is_loopback(&c->u)) {
-		seterr(err, HTTP_E_INSECURE, "refusing http:// to %s: the "
+		seterr(err, HTTP_E_INSECURE,
+			"refusing http:// to %s: the "
 			"token would cross the network in clear text; use "
-			"https://", c->hosthdr);
+			"https://",
+			c->hosthdr);
 		goto fail;
 	}
 	if (c->u.tls && (c->o.trust == NULL || c->o.trust->count == 0)) {
@@ -410,8 +420,8 @@ http_conn_resumed(const struct http_conn *c)
 
 /* see http.h */
 int
-http_do(struct http_conn *c, const struct http_req *req,
-	struct http_resp *resp, struct http_error *err)
+http_do(struct http_conn *c, const struct http_req *req, struct http_resp *resp,
+	struct http_error *err)
 {
 	char loc[sizeof resp->h.location];
 	int attempt, rc, got, fresh;
@@ -432,7 +442,7 @@ http_do(struct http_conn *c, const struct http_req *req,
 	}
 
 	/* Send; retry once when a reused socket turns out to be dead. */
-	for (attempt = 0;; attempt ++) {
+	for (attempt = 0;; attempt++) {
 		fresh = 0;
 		if (c->fd >= 0 && (!c->reusable || net_idle_broken(c->fd))) {
 			conn_close(c, 0);
@@ -456,8 +466,7 @@ http_do(struct http_conn *c, const struct http_req *req,
 		}
 		conn_close(c, 0);
 		if (fresh || got || attempt > 0
-			|| (rc != HTTP_E_CLOSED && rc != HTTP_E_IO))
-		{
+			|| (rc != HTTP_E_CLOSED && rc != HTTP_E_IO)) {
 			return rc;
 		}
 	}
@@ -469,14 +478,16 @@ http_do(struct http_conn *c, const struct http_req *req,
 	/* Redirects are not followed: they could send the token away. */
 	if (resp->h.status >= 300 && resp->h.status < 400) {
 		conn_close(c, 1);
-		for (i = 0; resp->h.location[i] != '\0'; i ++) {
+		for (i = 0; resp->h.location[i] != '\0'; i++) {
 			unsigned char ch = (unsigned char)resp->h.location[i];
 
 			loc[i] = ch < 0x20 || ch >= 0x7F ? '?' : (char)ch;
 		}
 		loc[i] = '\0';
-		return seterr(err, HTTP_E_REDIRECT, "%s: redirect (%d) to %s "
-			"not followed", c->hosthdr, resp->h.status,
+		return seterr(err, HTTP_E_REDIRECT,
+			"%s: redirect (%d) to %s "
+			"not followed",
+			c->hosthdr, resp->h.status,
 			i > 0 ? loc : "(no Location)");
 	}
 	return HTTP_OK;

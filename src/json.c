@@ -32,9 +32,8 @@
 #define TOK_MIN 16             /* smallest token array */
 #define BYTES_PER_TOK_GUESS 32 /* first array: len / this tokens */
 
-const struct json_limits json_default_limits = {
-	64, 8u * 1024 * 1024, 512u * 1024 * 1024
-};
+const struct json_limits json_default_limits
+	= {64, 8u * 1024 * 1024, 512u * 1024 * 1024};
 
 struct parser {
 	const unsigned char *src;
@@ -78,10 +77,9 @@ off32(const struct parser *ps, const unsigned char *p)
 static inline const unsigned char *
 skip_ws(const unsigned char *p, const unsigned char *end)
 {
-	while (p < end
-		&& (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
 	{
-		p ++;
+		p++;
 	}
 	return p;
 }
@@ -133,7 +131,7 @@ tok_new(struct parser *ps, const unsigned char *p, uint32_t *ix)
 		return NULL;
 	}
 	*ix = (uint32_t)ps->ntok;
-	t = &ps->tok[ps->ntok ++];
+	t = &ps->tok[ps->ntok++];
 	t->start = off32(ps, p);
 	t->size = 0;
 	t->esc = 0;
@@ -144,7 +142,7 @@ tok_new(struct parser *ps, const unsigned char *p, uint32_t *ix)
 static const unsigned char *
 literal(struct parser *ps, const unsigned char *p, const char *w)
 {
-	for (; *w != '\0'; w ++, p ++) {
+	for (; *w != '\0'; w++, p++) {
 		if (p == ps->end) {
 			return bad(ps, JSON_E_SYNTAX, p);
 		}
@@ -188,12 +186,22 @@ scalar(struct parser *ps, const unsigned char *p, struct json_tok *t)
 	case 'n':
 		t->type = JSON_NULL;
 		return literal(ps, p, "null");
-	case '-': case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
+	case '-':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9':
 		t->type = JSON_NUMBER;
 		r = json_lex_number(&p, ps->end);
 		return r == JSON_OK ? p : bad(ps, r, p);
-	case '+': case '.':
+	case '+':
+	case '.':
 		/* Not a value at all, but clearly meant as a number. */
 		return bad(ps, JSON_E_NUMBER, p);
 	default:
@@ -226,7 +234,7 @@ key(struct parser *ps, const unsigned char *p, uint32_t obj)
 	}
 	t = &ps->tok[ix];
 	t->end = off32(ps, p);
-	ps->tok[obj].size ++;
+	ps->tok[obj].size++;
 	p = skip_ws(p, ps->end);
 	if (p == ps->end || *p != ':') {
 		return bad(ps, JSON_E_SYNTAX, p);
@@ -259,7 +267,7 @@ run(struct parser *ps)
 			if (depth >= ps->max_depth) {
 				return fail(ps, JSON_E_DEPTH, p);
 			}
-			depth ++;
+			depth++;
 			t->type = c == '{' ? JSON_OBJECT : JSON_ARRAY;
 			t->next = cur;
 			cur = ix;
@@ -306,21 +314,21 @@ run(struct parser *ps)
 				t->end = off32(ps, p + 1);
 				cur = t->next;
 				t->next = (uint32_t)ps->ntok;
-				depth --;
-				p ++;
+				depth--;
+				p++;
 				continue;
 			}
 			if (c != ',') {
 				return fail(ps, JSON_E_SYNTAX, p);
 			}
-			p ++;
+			p++;
 			if (t->type == JSON_OBJECT) {
 				p = key(ps, p, cur);
 				if (p == NULL) {
 					return ps->code;
 				}
 			} else {
-				t->size ++;
+				t->size++;
 			}
 			break;
 		}
@@ -339,7 +347,7 @@ json_strerror(int code)
 		return "malformed UTF-8";
 	case JSON_E_ESCAPE:
 		return "bad escape, lone surrogate or control character "
-			"in string";
+		       "in string";
 	case JSON_E_NUMBER:
 		return "malformed number";
 	case JSON_E_DEPTH:
@@ -358,8 +366,8 @@ json_strerror(int code)
 }
 
 int
-json_parse(struct json_doc *d, const char *src, size_t len,
-	struct arena *a, const struct json_limits *lim, struct json_error *err)
+json_parse(struct json_doc *d, const char *src, size_t len, struct arena *a,
+	const struct json_limits *lim, struct json_error *err)
 {
 	struct parser ps;
 	size_t max_bytes, hint;

@@ -50,9 +50,9 @@ struct json_tok {
 };
 
 struct json_limits {
-	size_t max_depth;  /* nesting of arrays/objects; root array is 1 */
+	size_t max_depth; /* nesting of arrays/objects; root array is 1 */
 	size_t max_tokens;
-	size_t max_bytes;  /* input size; must be < 4 GiB */
+	size_t max_bytes; /* input size; must be < 4 GiB */
 };
 
 /* Defaults: depth 64, 8 million tokens, 512 MiB. */
@@ -60,20 +60,20 @@ extern const struct json_limits json_default_limits;
 
 enum json_err {
 	JSON_OK = 0,
-	JSON_E_SYNTAX,   /* unexpected byte or end of input */
-	JSON_E_UTF8,     /* malformed UTF-8 */
-	JSON_E_ESCAPE,   /* bad escape, lone surrogate, control char in string */
-	JSON_E_NUMBER,   /* number not per the grammar */
-	JSON_E_DEPTH,    /* max_depth exceeded */
-	JSON_E_TOKENS,   /* max_tokens exceeded */
-	JSON_E_SIZE,     /* input larger than max_bytes */
-	JSON_E_NOMEM,    /* the arena is exhausted */
-	JSON_E_TRAILING  /* data after the root value */
+	JSON_E_SYNTAX,  /* unexpected byte or end of input */
+	JSON_E_UTF8,    /* malformed UTF-8 */
+	JSON_E_ESCAPE,  /* bad escape, lone surrogate, control char in string */
+	JSON_E_NUMBER,  /* number not per the grammar */
+	JSON_E_DEPTH,   /* max_depth exceeded */
+	JSON_E_TOKENS,  /* max_tokens exceeded */
+	JSON_E_SIZE,    /* input larger than max_bytes */
+	JSON_E_NOMEM,   /* the arena is exhausted */
+	JSON_E_TRAILING /* data after the root value */
 };
 
 struct json_error {
-	int code;        /* enum json_err */
-	size_t offset;   /* byte offset where the problem was found */
+	int code;      /* enum json_err */
+	size_t offset; /* byte offset where the problem was found */
 };
 
 struct json_doc {
@@ -92,8 +92,8 @@ const char *json_strerror(int code);
  * Leading and trailing whitespace is allowed; anything else after the root
  * value is JSON_E_TRAILING.  Empty input is JSON_E_SYNTAX at offset 0.
  */
-int json_parse(struct json_doc *d, const char *src, size_t len,
-	struct arena *a, const struct json_limits *lim, struct json_error *err);
+int json_parse(struct json_doc *d, const char *src, size_t len, struct arena *a,
+	const struct json_limits *lim, struct json_error *err);
 
 /* ---- lookups ------------------------------------------------------------
  * Token indexes are uint32_t; 0 is the root, so 0 also serves as "none"
@@ -111,11 +111,11 @@ struct json_iter {
 	uint32_t left; /* elements or members still to visit */
 };
 
-void json_iter_init(const struct json_doc *d, uint32_t container,
-	struct json_iter *it);
+void json_iter_init(
+	const struct json_doc *d, uint32_t container, struct json_iter *it);
 /* Next array element (index in *elem); 0 at the end. */
-int json_iter_next(const struct json_doc *d, struct json_iter *it,
-	uint32_t *elem);
+int json_iter_next(
+	const struct json_doc *d, struct json_iter *it, uint32_t *elem);
 /* Next object member (key and value token indexes); 0 at the end. */
 int json_iter_member(const struct json_doc *d, struct json_iter *it,
 	uint32_t *key, uint32_t *val);
@@ -137,8 +137,8 @@ enum json_get {
 	JSON_GET_OK = 0,
 	JSON_GET_ABSENT,
 	JSON_GET_NULL,
-	JSON_GET_TYPE,   /* present, not null, but not of the asked type */
-	JSON_GET_NOMEM   /* json_get_str: the arena is exhausted */
+	JSON_GET_TYPE, /* present, not null, but not of the asked type */
+	JSON_GET_NOMEM /* json_get_str: the arena is exhausted */
 };
 
 int json_get_str(const struct json_doc *d, uint32_t obj, const char *key,
@@ -148,15 +148,15 @@ int json_get_str(const struct json_doc *d, uint32_t obj, const char *key,
  * range of long long; anything else is JSON_GET_TYPE. */
 int json_get_int(const struct json_doc *d, uint32_t obj, const char *key,
 	long long *out);
-int json_get_num(const struct json_doc *d, uint32_t obj, const char *key,
-	double *out);
-int json_get_bool(const struct json_doc *d, uint32_t obj, const char *key,
-	int *out);
+int json_get_num(
+	const struct json_doc *d, uint32_t obj, const char *key, double *out);
+int json_get_bool(
+	const struct json_doc *d, uint32_t obj, const char *key, int *out);
 /* The member's token index if it is an object (resp. array). */
-int json_get_obj(const struct json_doc *d, uint32_t obj, const char *key,
-	uint32_t *out);
-int json_get_arr(const struct json_doc *d, uint32_t obj, const char *key,
-	uint32_t *out);
+int json_get_obj(
+	const struct json_doc *d, uint32_t obj, const char *key, uint32_t *out);
+int json_get_arr(
+	const struct json_doc *d, uint32_t obj, const char *key, uint32_t *out);
 
 /* Parse number token t as a double (0 on success, -1 if not a number or
  * not finite) and as an integer (-1 unless integral and in range). */

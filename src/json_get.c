@@ -212,34 +212,34 @@ json_member(const struct json_doc *d, uint32_t obj, const char *key)
 }
 
 void
-json_iter_init(const struct json_doc *d, uint32_t container,
-	struct json_iter *it)
+json_iter_init(
+	const struct json_doc *d, uint32_t container, struct json_iter *it)
 {
 	it->at = container + 1;
 	it->left = 0;
-	if (container < d->ntok && (d->tok[container].type == JSON_ARRAY
-		|| d->tok[container].type == JSON_OBJECT))
+	if (container < d->ntok
+		&& (d->tok[container].type == JSON_ARRAY
+			|| d->tok[container].type == JSON_OBJECT))
 	{
 		it->left = d->tok[container].size;
 	}
 }
 
 int
-json_iter_next(const struct json_doc *d, struct json_iter *it,
-	uint32_t *elem)
+json_iter_next(const struct json_doc *d, struct json_iter *it, uint32_t *elem)
 {
 	if (it->left == 0) {
 		return 0;
 	}
 	*elem = it->at;
 	it->at = d->tok[it->at].next;
-	it->left --;
+	it->left--;
 	return 1;
 }
 
 int
-json_iter_member(const struct json_doc *d, struct json_iter *it,
-	uint32_t *key, uint32_t *val)
+json_iter_member(const struct json_doc *d, struct json_iter *it, uint32_t *key,
+	uint32_t *val)
 {
 	if (it->left == 0) {
 		return 0;
@@ -247,7 +247,7 @@ json_iter_member(const struct json_doc *d, struct json_iter *it,
 	*key = it->at;
 	*val = it->at + 1;
 	it->at = d->tok[it->at + 1].next;
-	it->left --;
+	it->left--;
 	return 1;
 }
 
@@ -291,8 +291,8 @@ json_get_str(const struct json_doc *d, uint32_t obj, const char *key,
 }
 
 int
-json_get_int(const struct json_doc *d, uint32_t obj, const char *key,
-	long long *out)
+json_get_int(
+	const struct json_doc *d, uint32_t obj, const char *key, long long *out)
 {
 	long long x;
 	uint32_t v;
@@ -309,8 +309,8 @@ json_get_int(const struct json_doc *d, uint32_t obj, const char *key,
 }
 
 int
-json_get_num(const struct json_doc *d, uint32_t obj, const char *key,
-	double *out)
+json_get_num(
+	const struct json_doc *d, uint32_t obj, const char *key, double *out)
 {
 	double x;
 	uint32_t v;
@@ -327,8 +327,7 @@ json_get_num(const struct json_doc *d, uint32_t obj, const char *key,
 }
 
 int
-json_get_bool(const struct json_doc *d, uint32_t obj, const char *key,
-	int *out)
+json_get_bool(const struct json_doc *d, uint32_t obj, const char *key, int *out)
 {
 	uint32_t v;
 	int r = get(d, obj, key, &v);
@@ -344,8 +343,8 @@ json_get_bool(const struct json_doc *d, uint32_t obj, const char *key,
 }
 
 static int
-get_container(const struct json_doc *d, uint32_t obj, const char *key,
-	int type, uint32_t *out)
+get_container(const struct json_doc *d, uint32_t obj, const char *key, int type,
+	uint32_t *out)
 {
 	uint32_t v;
 	int r = get(d, obj, key, &v);
@@ -361,15 +360,15 @@ get_container(const struct json_doc *d, uint32_t obj, const char *key,
 }
 
 int
-json_get_obj(const struct json_doc *d, uint32_t obj, const char *key,
-	uint32_t *out)
+json_get_obj(
+	const struct json_doc *d, uint32_t obj, const char *key, uint32_t *out)
 {
 	return get_container(d, obj, key, JSON_OBJECT, out);
 }
 
 int
-json_get_arr(const struct json_doc *d, uint32_t obj, const char *key,
-	uint32_t *out)
+json_get_arr(
+	const struct json_doc *d, uint32_t obj, const char *key, uint32_t *out)
 {
 	return get_container(d, obj, key, JSON_ARRAY, out);
 }
@@ -392,14 +391,13 @@ gap(char *w, const char *s, size_t n, size_t *count)
 {
 	size_t i;
 
-	for (i = 0; i < n; i ++) {
-		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\r'
-			&& s[i] != '\t')
+	for (i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
 		{
 			if (w != NULL) {
-				*w ++ = s[i];
+				*w++ = s[i];
 			}
-			(*count) ++;
+			(*count)++;
 		}
 	}
 	return w;
@@ -413,7 +411,7 @@ walk(const struct json_doc *d, uint32_t t, char *w)
 	size_t pos, i, n = 0;
 
 	pos = d->tok[t].start;
-	for (i = t; i < d->tok[t].next; i ++) {
+	for (i = t; i < d->tok[t].next; i++) {
 		k = &d->tok[i];
 		w = gap(w, d->src + pos, k->start - pos, &n);
 		if (k->type == JSON_OBJECT || k->type == JSON_ARRAY) {
@@ -441,8 +439,7 @@ json_minify(struct buf *out, const struct json_doc *d, uint32_t t)
 	}
 	n = d->tok[t].end - d->tok[t].start;
 	if (out->limit != 0 && out->len <= out->limit
-		&& n > out->limit - out->len)
-	{
+		&& n > out->limit - out->len) {
 		n = walk(d, t, NULL);
 	}
 	if (buf_reserve(out, n) != BUF_OK) {

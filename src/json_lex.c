@@ -79,7 +79,7 @@ utf8_seq(const unsigned char *p, size_t n)
 	if (n < len || p[1] < lo || p[1] > hi) {
 		return 0;
 	}
-	for (i = 2; i < len; i ++) {
+	for (i = 2; i < len; i++) {
 		if ((p[i] & 0xC0) != 0x80) {
 			return 0;
 		}
@@ -107,7 +107,7 @@ hex4(const unsigned char *p)
 	long v = 0;
 	int i, h;
 
-	for (i = 0; i < 4; i ++) {
+	for (i = 0; i < 4; i++) {
 		h = hexval(p[i]);
 		if (h < 0) {
 			return -1;
@@ -127,7 +127,7 @@ cut_escape(const unsigned char **pp, const unsigned char *end, size_t nhex)
 	const unsigned char *p = *pp;
 	size_t i;
 
-	for (i = 0; i < nhex; i ++) {
+	for (i = 0; i < nhex; i++) {
 		if (hexval(p[2 + i]) < 0) {
 			return JSON_E_ESCAPE;
 		}
@@ -152,8 +152,14 @@ escape(const unsigned char **pp, const unsigned char *end)
 		return JSON_E_SYNTAX;
 	}
 	switch (p[1]) {
-	case '"': case '\\': case '/': case 'b':
-	case 'f': case 'n': case 'r': case 't':
+	case '"':
+	case '\\':
+	case '/':
+	case 'b':
+	case 'f':
+	case 'n':
+	case 'r':
+	case 't':
 		*pp = p + 2;
 		return JSON_OK;
 	case 'u':
@@ -200,8 +206,7 @@ escape(const unsigned char **pp, const unsigned char *end)
 }
 
 int
-json_lex_string(const unsigned char **pp, const unsigned char *end,
-	int *esc)
+json_lex_string(const unsigned char **pp, const unsigned char *end, int *esc)
 {
 	const unsigned char *p = *pp + 1;
 	uint64_t m;
@@ -249,7 +254,7 @@ json_lex_string(const unsigned char **pp, const unsigned char *end,
 			}
 			p += k;
 		} else {
-			p ++;
+			p++;
 		}
 	}
 }
@@ -258,7 +263,7 @@ static const unsigned char *
 digits(const unsigned char *p, const unsigned char *end)
 {
 	while (p < end && *p >= '0' && *p <= '9') {
-		p ++;
+		p++;
 	}
 	return p;
 }
@@ -276,7 +281,7 @@ json_lex_number(const unsigned char **pp, const unsigned char *end)
 	const unsigned char *p = *pp;
 
 	if (*p == '-') {
-		p ++;
+		p++;
 	}
 	if (!at_digit(p, end)) {
 		*pp = p;
@@ -284,7 +289,7 @@ json_lex_number(const unsigned char **pp, const unsigned char *end)
 	}
 	p = *p == '0' ? p + 1 : digits(p, end);
 	if (p < end && *p == '.') {
-		p ++;
+		p++;
 		if (!at_digit(p, end)) {
 			*pp = p;
 			return JSON_E_NUMBER;
@@ -292,9 +297,9 @@ json_lex_number(const unsigned char **pp, const unsigned char *end)
 		p = digits(p, end);
 	}
 	if (p < end && (*p | 0x20) == 'e') {
-		p ++;
+		p++;
 		if (p < end && (*p == '+' || *p == '-')) {
-			p ++;
+			p++;
 		}
 		if (!at_digit(p, end)) {
 			*pp = p;
@@ -303,8 +308,9 @@ json_lex_number(const unsigned char **pp, const unsigned char *end)
 		p = digits(p, end);
 	}
 	*pp = p;
-	if (p < end && (at_digit(p, end) || *p == '.' || *p == '+'
-		|| *p == '-' || (*p | 0x20) == 'e'))
+	if (p < end
+		&& (at_digit(p, end) || *p == '.' || *p == '+' || *p == '-'
+			|| (*p | 0x20) == 'e'))
 	{
 		return JSON_E_NUMBER;
 	}

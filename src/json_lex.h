@@ -15,8 +15,8 @@
  * and the absence of control characters are checked.  *esc is set to 1 if
  * the string holds a backslash escape, else left alone.
  */
-int json_lex_string(const unsigned char **p, const unsigned char *end,
-	int *esc);
+int json_lex_string(
+	const unsigned char **p, const unsigned char *end, int *esc);
 
 /*
  * A number, *p at its first byte: -?(0|[1-9][0-9]*)(.[0-9]+)?

@@ -31,7 +31,7 @@ struct num {
 	size_t nint;      /* digits in the integer part */
 	const char *frac; /* first fraction digit, or NULL */
 	size_t nfrac;
-	long long exp;    /* the written exponent, clamped */
+	long long exp; /* the written exponent, clamped */
 };
 
 static void
@@ -44,25 +44,25 @@ num_split(const char *p, const char *end, struct num *x)
 	p += x->neg;
 	x->dig = p;
 	while (p < end && *p >= '0' && *p <= '9') {
-		p ++;
+		p++;
 	}
 	x->nint = (size_t)(p - x->dig);
 	x->frac = NULL;
 	x->nfrac = 0;
 	if (p < end && *p == '.') {
-		x->frac = ++ p;
+		x->frac = ++p;
 		while (p < end && *p >= '0' && *p <= '9') {
-			p ++;
+			p++;
 		}
 		x->nfrac = (size_t)(p - x->frac);
 	}
 	if (p < end) {
-		p ++;
+		p++;
 		if (*p == '+' || *p == '-') {
 			eneg = *p == '-';
-			p ++;
+			p++;
 		}
-		for (; p < end; p ++) {
+		for (; p < end; p++) {
 			if (e < NUM_EXP_CLAMP * 10) {
 				e = e * 10 + (*p - '0');
 			}
@@ -95,22 +95,22 @@ json_num(const struct json_doc *d, uint32_t t, double *out)
 
 	/* Significant digits from the first nonzero one, at most NUM_DIGITS. */
 	ndig = x.nint + x.nfrac;
-	for (first = 0; first < ndig && num_digit(&x, first) == 0; first ++) {
+	for (first = 0; first < ndig && num_digit(&x, first) == 0; first++) {
 	}
 	if (x.neg) {
-		buf[w ++] = '-';
+		buf[w++] = '-';
 	}
-	buf[w ++] = '0';
+	buf[w++] = '0';
 	e = x.exp + (long long)x.nint - (long long)first;
-	for (i = first; i < ndig && i - first < NUM_DIGITS; i ++) {
+	for (i = first; i < ndig && i - first < NUM_DIGITS; i++) {
 		if (i == first) {
-			buf[w ++] = '.';
+			buf[w++] = '.';
 		}
-		buf[w ++] = (char)('0' + num_digit(&x, i));
+		buf[w++] = (char)('0' + num_digit(&x, i));
 	}
-	for (; i < ndig; i ++) {
+	for (; i < ndig; i++) {
 		if (num_digit(&x, i) != 0) {
-			buf[w ++] = '1';
+			buf[w++] = '1';
 			break;
 		}
 	}
@@ -150,7 +150,7 @@ json_int(const struct json_doc *d, uint32_t t, long long *out)
 	 * then is not negative.
 	 */
 	ndig = x.nint + x.nfrac;
-	for (last = ndig; last > 0 && num_digit(&x, last - 1) == 0; last --) {
+	for (last = ndig; last > 0 && num_digit(&x, last - 1) == 0; last--) {
 	}
 	e = x.exp - (long long)x.nfrac + (long long)(ndig - last);
 	if (last == 0) {
@@ -160,13 +160,13 @@ json_int(const struct json_doc *d, uint32_t t, long long *out)
 	if (e < 0) {
 		return -1;
 	}
-	for (i = 0; i < last; i ++) {
+	for (i = 0; i < last; i++) {
 		if (v > (cap - (unsigned)num_digit(&x, i)) / 10) {
 			return -1;
 		}
 		v = v * 10 + (unsigned)num_digit(&x, i);
 	}
-	for (; e > 0; e --) {
+	for (; e > 0; e--) {
 		if (v > cap / 10) {
 			return -1;
 		}
@@ -175,4 +175,3 @@ json_int(const struct json_doc *d, uint32_t t, long long *out)
 	*out = x.neg ? (long long)(0 - v) : (long long)v;
 	return 0;
 }
-

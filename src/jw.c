@@ -45,7 +45,7 @@ utf8_seq(const unsigned char *s, size_t n)
 	if (n < len || s[1] < lo || s[1] > hi) {
 		return 0;
 	}
-	for (i = 2; i < len; i ++) {
+	for (i = 2; i < len; i++) {
 		if (s[i] < 0x80 || s[i] > 0xBF) {
 			return 0;
 		}
@@ -61,7 +61,7 @@ jw_utf8_valid_prefix(const char *s, size_t n)
 
 	while (i < n) {
 		if (u[i] < 0x80) {
-			i ++;
+			i++;
 			continue;
 		}
 		k = utf8_seq(u + i, n - i);
@@ -86,7 +86,7 @@ jw_str(struct buf *b, const char *s, size_t n)
 		unsigned c = u[i];
 
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i ++;
+			i++;
 			continue;
 		}
 		if (c >= 0x80) {
@@ -120,7 +120,7 @@ jw_str(struct buf *b, const char *s, size_t n)
 			esc[5] = hex[c & 15];
 			buf_add(b, esc, 6);
 		}
-		i ++;
+		i++;
 		run = i;
 	}
 	buf_add(b, s + run, n - run);

@@ -20,7 +20,7 @@ usage_log(void)
 {
 	size_t i;
 
-	for (i = 0; cli_usage[i] != NULL; i ++) {
+	for (i = 0; cli_usage[i] != NULL; i++) {
 		out_log("INFO", "%s", cli_usage[i]);
 	}
 }

@@ -84,15 +84,15 @@ add_addr(struct net_addrs *out, int family, const void *ip, unsigned port)
 		memcpy(&s6->sin6_addr, ip, 16);
 		out->len[out->n] = sizeof *s6;
 	}
-	out->n ++;
+	out->n++;
 }
 
 /* see net.h */
 int
-net_resolve(const char *host, unsigned port, struct net_addrs *out,
-	char *err, size_t errlen)
+net_resolve(const char *host, unsigned port, struct net_addrs *out, char *err,
+	size_t errlen)
 {
-	static const unsigned char lo4[4] = { 127, 0, 0, 1 };
+	static const unsigned char lo4[4] = {127, 0, 0, 1};
 	unsigned char ip[16];
 	struct addrinfo hints, *res, *ai;
 	int rc;
@@ -101,8 +101,7 @@ net_resolve(const char *host, unsigned port, struct net_addrs *out,
 
 	/* Names that need no resolver. */
 	if (strcasecmp(host, "localhost") == 0
-		|| strcasecmp(host, "localhost.") == 0)
-	{
+		|| strcasecmp(host, "localhost.") == 0) {
 		add_addr(out, AF_INET, lo4, port);
 		add_addr(out, AF_INET6, &in6addr_loopback, port);
 		return 0;
@@ -139,8 +138,10 @@ net_resolve(const char *host, unsigned port, struct net_addrs *out,
 	}
 	freeaddrinfo(res);
 	if (out->n == 0) {
-		snprintf(err, errlen, "cannot resolve %s: no IPv4 or IPv6 "
-			"address", host);
+		snprintf(err, errlen,
+			"cannot resolve %s: no IPv4 or IPv6 "
+			"address",
+			host);
 		return -1;
 	}
 	return 0;
@@ -152,7 +153,7 @@ net_all_loopback(const struct net_addrs *a)
 {
 	size_t i;
 
-	for (i = 0; i < a->n; i ++) {
+	for (i = 0; i < a->n; i++) {
 		const struct sockaddr_storage *ss = &a->a[i];
 
 		if (ss->ss_family == AF_INET) {
@@ -168,7 +169,7 @@ net_all_loopback(const struct net_addrs *a)
 
 			if (!IN6_IS_ADDR_LOOPBACK(x)
 				&& !(IN6_IS_ADDR_V4MAPPED(x)
-				&& x->s6_addr[12] == 127))
+					&& x->s6_addr[12] == 127))
 			{
 				return 0;
 			}
@@ -208,8 +209,8 @@ try_connect(const struct sockaddr_storage *ss, socklen_t len, int ms)
 	socklen_t sl;
 	int fd, rc, e, one = 1;
 
-	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		0);
+	fd = socket(
+		ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		return -1;
 	}
@@ -257,7 +258,7 @@ net_connect(const struct net_addrs *a, int timeout_ms, int *timed_out,
 
 	*timed_out = 0;
 	name[0] = '\0';
-	for (i = 0; i < a->n; i ++) {
+	for (i = 0; i < a->n; i++) {
 		int64_t left = end - net_now_ms();
 
 		if (left <= 0) {
@@ -265,8 +266,8 @@ net_connect(const struct net_addrs *a, int timeout_ms, int *timed_out,
 			e = ETIMEDOUT;
 			break;
 		}
-		fd = try_connect(&a->a[i], a->len[i],
-			(int)(left / (int64_t)(a->n - i)));
+		fd = try_connect(
+			&a->a[i], a->len[i], (int)(left / (int64_t)(a->n - i)));
 		if (fd >= 0) {
 			return fd;
 		}
@@ -280,8 +281,7 @@ net_connect(const struct net_addrs *a, int timeout_ms, int *timed_out,
 		snprintf(err, errlen, "connect to %s timed out (%d ms)",
 			name[0] != '\0' ? name : "server", timeout_ms);
 	} else {
-		snprintf(err, errlen, "connect to %s: %s", name,
-			strerror(e));
+		snprintf(err, errlen, "connect to %s: %s", name, strerror(e));
 	}
 	return -1;
 }

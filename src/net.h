@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define NET_MAX_ADDRS 16   /* addresses kept from one resolution */
+#define NET_MAX_ADDRS 16 /* addresses kept from one resolution */
 
 /* Returned by net_send and net_recv when the wait timed out. */
 #define NET_TIMEOUT (-2)

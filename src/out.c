@@ -50,7 +50,7 @@ out_secret(const char *s)
 	if (nsecrets < MAX_SECRETS) {
 		memcpy(secrets[nsecrets], s, n + 1);
 		secret_len[nsecrets] = n;
-		nsecrets ++;
+		nsecrets++;
 	}
 	pthread_mutex_unlock(&lock);
 }
@@ -143,13 +143,12 @@ scrub(char *p, size_t n)
 {
 	int i;
 
-	for (i = 0; i < nsecrets; i ++) {
+	for (i = 0; i < nsecrets; i++) {
 		char *at = p, *hit;
 		size_t left = n;
 
 		while ((hit = memmem(at, left, secrets[i], secret_len[i]))
-			!= NULL)
-		{
+			!= NULL) {
 			memset(hit, '*', secret_len[i]);
 			left -= (size_t)(hit - at) + secret_len[i];
 			at = hit + secret_len[i];
@@ -311,7 +310,8 @@ out_status(const char *stream, const char *status, int64_t quota_reset_ms)
 	buf_adds(&b, ",\"status\":");
 	jw_strz(&b, status);
 	if (quota_reset_ms != 0) {
-		buf_adds(&b, ",\"reasons\":[{\"type\":\"RATE_LIMITED\","
+		buf_adds(&b,
+			",\"reasons\":[{\"type\":\"RATE_LIMITED\","
 			"\"rate_limited\":{\"quota_reset\":");
 		jw_int(&b, (long long)quota_reset_ms);
 		buf_adds(&b, "}}]");

@@ -76,8 +76,7 @@ void out_error(const char *failure_type, const char *stream,
  * TRACE of type STREAM_STATUS: status is STARTED, RUNNING, COMPLETE or
  * INCOMPLETE.  A nonzero quota_reset_ms adds a RATE_LIMITED reason.
  */
-void out_status(const char *stream, const char *status,
-	int64_t quota_reset_ms);
+void out_status(const char *stream, const char *status, int64_t quota_reset_ms);
 
 /* TRACE of type ESTIMATE (per stream) with a row estimate. */
 void out_estimate(const char *stream, long long rows);

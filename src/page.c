@@ -40,7 +40,8 @@ page_data(const struct json_doc *d, uint32_t *arr, char *why, size_t whylen)
 	json_iter_init(d, data, &it);
 	while (json_iter_next(d, &it, &el)) {
 		if (d->tok[el].type != JSON_OBJECT) {
-			snprintf(why, whylen, "a record in \"data\" is not a "
+			snprintf(why, whylen,
+				"a record in \"data\" is not a "
 				"JSON object");
 			return -1;
 		}
@@ -55,7 +56,7 @@ hash(const char *s, size_t n)
 	uint64_t h = 1469598103934665603ULL;
 	size_t i;
 
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
 	}
 	return h;
@@ -87,7 +88,7 @@ pager_advance(struct pager *p, const struct json_doc *d, struct arena *a,
 	int more, rc;
 	uint64_t h;
 
-	p->pages ++;
+	p->pages++;
 	p->more = 0;
 	pg = pagination_of(d);
 	if (pg == 0 || d->tok[pg].type == JSON_NULL) {
@@ -109,25 +110,31 @@ pager_advance(struct pager *p, const struct json_doc *d, struct arena *a,
 	}
 	rc = json_get_str(d, pg, "cursor", a, &c, &n);
 	if (rc != JSON_GET_OK || n == 0) {
-		snprintf(why, whylen, "the server says another page follows "
+		snprintf(why, whylen,
+			"the server says another page follows "
 			"but gives no cursor for it");
 		return -1;
 	}
 	if (memchr(c, '\0', n) != NULL) {
-		snprintf(why, whylen, "the pagination cursor contains a NUL "
+		snprintf(why, whylen,
+			"the pagination cursor contains a NUL "
 			"byte");
 		return -1;
 	}
 	if (n > PAGE_MAX_CURSOR) {
-		snprintf(why, whylen, "the pagination cursor is longer than "
-			"%d bytes", PAGE_MAX_CURSOR);
+		snprintf(why, whylen,
+			"the pagination cursor is longer than "
+			"%d bytes",
+			PAGE_MAX_CURSOR);
 		return -1;
 	}
 	h = hash(c, n);
-	for (i = 0; i < PAGE_SEEN; i ++) {
+	for (i = 0; i < PAGE_SEEN; i++) {
 		if (p->seen[i] == h && h != 0) {
-			snprintf(why, whylen, "the server repeated a pagination "
-				"cursor (page %lu); stopping instead of looping",
+			snprintf(why, whylen,
+				"the server repeated a pagination "
+				"cursor (page %lu); stopping instead of "
+				"looping",
 				p->pages);
 			return -1;
 		}

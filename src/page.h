@@ -40,8 +40,8 @@ void pager_init(struct pager *p);
  * shape (not an object, data neither array nor null, a record that is
  * not an object).
  */
-int page_data(const struct json_doc *d, uint32_t *arr, char *why,
-	size_t whylen);
+int page_data(
+	const struct json_doc *d, uint32_t *arr, char *why, size_t whylen);
 
 /*
  * Record the page's pagination.  Returns 1 when another page follows

@@ -68,7 +68,7 @@ lane_reserve(struct lane *l, int64_t now)
 		slot = l->blocked_until;
 	}
 	l->next_ms = slot + interval(l);
-	l->requests ++;
+	l->requests++;
 	l->waited_ms += slot - now;
 	pthread_mutex_unlock(&l->mu);
 	return slot;
@@ -126,7 +126,7 @@ lane_feedback(struct lane *l, int status, const struct http_header_info *h,
 
 	/* 429: back off as told, and slow down for good. */
 	if (status == 429) {
-		l->throttled ++;
+		l->throttled++;
 		block(l, now + wait_ms);
 		b = l->budget * 0.75;
 		if (b < RATE_MIN_BUDGET) {

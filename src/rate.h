@@ -39,13 +39,13 @@
 struct lane {
 	pthread_mutex_t mu;
 	const char *name;
-	double budget;          /* requests per minute in effect */
-	int64_t next_ms;        /* earliest start of the next request */
-	int64_t blocked_until;  /* set by 429 and Remaining: 0 */
-	unsigned long requests; /* requests started */
+	double budget;           /* requests per minute in effect */
+	int64_t next_ms;         /* earliest start of the next request */
+	int64_t blocked_until;   /* set by 429 and Remaining: 0 */
+	unsigned long requests;  /* requests started */
 	unsigned long throttled; /* 429 responses */
-	int64_t waited_ms;      /* total time callers were told to wait */
-	int adopted;            /* budget taken from the server's header */
+	int64_t waited_ms;       /* total time callers were told to wait */
+	int adopted;             /* budget taken from the server's header */
 };
 
 int64_t rate_mono_ms(void);

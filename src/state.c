@@ -40,12 +40,16 @@ take_cursor(const struct json_doc *d, uint32_t obj, const char *key,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen, "state for stream '%s': '%s' must be a "
-			"date-time string", sname, key);
+		return fail(err, errlen,
+			"state for stream '%s': '%s' must be a "
+			"date-time string",
+			sname, key);
 	}
 	if (ts_parse(v, n, ms) < 0) {
-		return fail(err, errlen, "state for stream '%s': '%s' is not a "
-			"valid date-time: '%.60s'", sname, key, v);
+		return fail(err, errlen,
+			"state for stream '%s': '%s' is not a "
+			"valid date-time: '%.60s'",
+			sname, key, v);
 	}
 	*has = 1;
 	return 0;
@@ -63,7 +67,7 @@ take_stream(struct state_in *st, const struct json_doc *d, uint32_t name,
 	if (json_str(d, name, a, &sname, &n) < 0) {
 		return fail(err, errlen, "out of memory reading the state");
 	}
-	st->entries ++;
+	st->entries++;
 	s = stream_find(sname, n);
 	if (s != S_ISSUES && s != S_ISSUE_MESSAGES && s != S_ISSUE_THREADS) {
 		return 0; /* unknown, or a full-refresh stream: no meaning */
@@ -72,23 +76,29 @@ take_stream(struct state_in *st, const struct json_doc *d, uint32_t name,
 		return 0;
 	}
 	if (d->tok[value].type != JSON_OBJECT) {
-		return fail(err, errlen, "state for stream '%s' must be an "
-			"object", sname);
+		return fail(err, errlen,
+			"state for stream '%s' must be an "
+			"object",
+			sname);
 	}
 	st->has_created[s] = st->has_updated[s] = 0;
 	if (take_cursor(d, value, "created_at", sname, a, &st->has_created[s],
-		&st->created_ms[s], err, errlen) < 0)
+		    &st->created_ms[s], err, errlen)
+		< 0)
 	{
 		return -1;
 	}
-	if (take_cursor(d, value, "updated_at", sname, a,
-		&st->has_updated[s], &st->updated_ms[s], err, errlen) < 0)
+	if (take_cursor(d, value, "updated_at", sname, a, &st->has_updated[s],
+		    &st->updated_ms[s], err, errlen)
+		< 0)
 	{
 		return -1;
 	}
 	/* Children checkpoint on their parent's updated_at. */
-	if (s != S_ISSUES && take_cursor(d, value, "issue_updated_at", sname,
-		a, &st->has_updated[s], &st->updated_ms[s], err, errlen) < 0)
+	if (s != S_ISSUES
+		&& take_cursor(d, value, "issue_updated_at", sname, a,
+			   &st->has_updated[s], &st->updated_ms[s], err, errlen)
+			< 0)
 	{
 		return -1;
 	}
@@ -103,15 +113,20 @@ take_stream_state(struct state_in *st, const struct json_doc *d, uint32_t ss,
 	uint32_t desc, name;
 
 	if (d->tok[ss].type != JSON_OBJECT
-		|| json_get_obj(d, ss, "stream_descriptor", &desc) != JSON_GET_OK)
+		|| json_get_obj(d, ss, "stream_descriptor", &desc)
+			!= JSON_GET_OK)
 	{
-		return fail(err, errlen, "state entry %zu has no "
-			"stream_descriptor object", idx);
+		return fail(err, errlen,
+			"state entry %zu has no "
+			"stream_descriptor object",
+			idx);
 	}
 	name = json_member(d, desc, "name");
 	if (name == 0 || d->tok[name].type != JSON_STRING) {
-		return fail(err, errlen, "state entry %zu: stream_descriptor.name "
-			"is missing or not a string", idx);
+		return fail(err, errlen,
+			"state entry %zu: stream_descriptor.name "
+			"is missing or not a string",
+			idx);
 	}
 	return take_stream(st, d, name, json_member(d, ss, "stream_state"), a,
 		err, errlen);
@@ -143,14 +158,17 @@ take_entry(struct state_in *st, const struct json_doc *d, uint32_t e,
 	size_t k = 0;
 
 	if (d->tok[e].type != JSON_OBJECT) {
-		return fail(err, errlen, "state entry %zu is not an object", idx);
+		return fail(
+			err, errlen, "state entry %zu is not an object", idx);
 	}
 	type = json_member(d, e, "type");
 	if (type != 0 && json_str_eq(d, type, "STREAM")) {
 		st->form = STATE_STREAMS;
 		if (json_get_obj(d, e, "stream", &obj) != JSON_GET_OK) {
-			return fail(err, errlen, "state entry %zu of type STREAM "
-				"has no 'stream' object", idx);
+			return fail(err, errlen,
+				"state entry %zu of type STREAM "
+				"has no 'stream' object",
+				idx);
 		}
 		return take_stream_state(st, d, obj, a, idx, err, errlen);
 	}
@@ -158,16 +176,17 @@ take_entry(struct state_in *st, const struct json_doc *d, uint32_t e,
 		st->form = STATE_GLOBAL;
 		if (json_get_obj(d, e, "global", &obj) != JSON_GET_OK
 			|| json_get_arr(d, obj, "stream_states", &ss)
-			!= JSON_GET_OK)
+				!= JSON_GET_OK)
 		{
-			return fail(err, errlen, "state entry %zu of type GLOBAL "
-				"has no global.stream_states array", idx);
+			return fail(err, errlen,
+				"state entry %zu of type GLOBAL "
+				"has no global.stream_states array",
+				idx);
 		}
 		json_iter_init(d, ss, &it);
 		while (json_iter_next(d, &it, &obj)) {
-			if (take_stream_state(st, d, obj, a, k ++, err, errlen)
-				< 0)
-			{
+			if (take_stream_state(st, d, obj, a, k++, err, errlen)
+				< 0) {
 				return -1;
 			}
 		}
@@ -178,8 +197,10 @@ take_entry(struct state_in *st, const struct json_doc *d, uint32_t e,
 	{
 		return take_legacy(st, d, obj, a, err, errlen);
 	}
-	return fail(err, errlen, "state entry %zu has an unknown type (expected "
-		"STREAM, GLOBAL or LEGACY)", idx);
+	return fail(err, errlen,
+		"state entry %zu has an unknown type (expected "
+		"STREAM, GLOBAL or LEGACY)",
+		idx);
 }
 
 int
@@ -195,10 +216,9 @@ state_parse(struct state_in *st, const char *src, size_t n, char *err,
 	int rc = -1;
 
 	memset(st, 0, sizeof *st);
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		if (src[i] != ' ' && src[i] != '\t' && src[i] != '\n'
-			&& src[i] != '\r')
-		{
+			&& src[i] != '\r') {
 			break;
 		}
 	}
@@ -207,8 +227,10 @@ state_parse(struct state_in *st, const char *src, size_t n, char *err,
 	}
 	arena_init(&a, 256u << 20);
 	if (json_parse(&d, src, n, &a, NULL, &je) != JSON_OK) {
-		fail(err, errlen, "the state file is not valid JSON: %s at byte "
-			"%zu", json_strerror(je.code), je.offset);
+		fail(err, errlen,
+			"the state file is not valid JSON: %s at byte "
+			"%zu",
+			json_strerror(je.code), je.offset);
 		goto out;
 	}
 	if (d.tok[0].type == JSON_OBJECT) {
@@ -222,13 +244,14 @@ state_parse(struct state_in *st, const char *src, size_t n, char *err,
 		goto out;
 	}
 	if (d.tok[0].type != JSON_ARRAY) {
-		fail(err, errlen, "the state must be a JSON array of state "
+		fail(err, errlen,
+			"the state must be a JSON array of state "
 			"messages (or a legacy object)");
 		goto out;
 	}
 	json_iter_init(&d, 0, &it);
 	while (json_iter_next(&d, &it, &e)) {
-		if (take_entry(st, &d, e, &a, idx ++, err, errlen) < 0) {
+		if (take_entry(st, &d, e, &a, idx++, err, errlen) < 0) {
 			goto out;
 		}
 	}

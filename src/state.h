@@ -26,13 +26,13 @@ struct state_in {
 	int64_t created_ms[S_COUNT];
 	int has_updated[S_COUNT];
 	int64_t updated_ms[S_COUNT];
-	int entries;            /* stream entries seen (any stream) */
-	int form;               /* enum state_form */
+	int entries; /* stream entries seen (any stream) */
+	int form;    /* enum state_form */
 };
 
 enum state_form {
-	STATE_NONE = 0,  /* empty file or [] */
-	STATE_STREAMS,   /* array of STREAM states */
+	STATE_NONE = 0, /* empty file or [] */
+	STATE_STREAMS,  /* array of STREAM states */
 	STATE_GLOBAL,
 	STATE_LEGACY
 };

@@ -39,13 +39,13 @@ enum lane_id {
 	L_ACTIVITY_TYPES,
 	L_CONTACTS,
 	L_CUSTOM_FIELDS,
-	L_ISSUES_LIST,    /* GET /issues */
-	L_ISSUES_SEARCH,  /* POST /issues/search */
-	L_MESSAGES,       /* GET /issues/{id}/messages */
-	L_THREADS,        /* GET /issues/{id}/threads */
+	L_ISSUES_LIST,   /* GET /issues */
+	L_ISSUES_SEARCH, /* POST /issues/search */
+	L_MESSAGES,      /* GET /issues/{id}/messages */
+	L_THREADS,       /* GET /issues/{id}/threads */
 	L_ISSUE_STATUSES,
 	L_KNOWLEDGE_BASES,
-	L_KB_ARTICLES,    /* GET /knowledge-bases/{id}/articles */
+	L_KB_ARTICLES, /* GET /knowledge-bases/{id}/articles */
 	L_TAGS,
 	L_TEAMS,
 	L_TICKET_FORMS,
@@ -56,18 +56,18 @@ enum lane_id {
 
 struct stream_def {
 	const char *name;
-	const char *path;     /* endpoint; "%s" stands for the parent id */
+	const char *path; /* endpoint; "%s" stands for the parent id */
 	enum lane_id lane;
-	const char *pk;       /* primary key field */
-	int parent;           /* enum stream_id of the parent, or -1 */
+	const char *pk;         /* primary key field */
+	int parent;             /* enum stream_id of the parent, or -1 */
 	const char *parent_key; /* field added to child records */
-	int paginated;        /* 0: the endpoint returns everything at once */
-	const char *schema;   /* JSON schema of one record (properties) */
+	int paginated;          /* 0: the endpoint returns everything at once */
+	const char *schema;     /* JSON schema of one record (properties) */
 };
 
 struct lane_def {
-	const char *name;     /* for LOG lines, e.g. "GET /issues" */
-	double per_minute;    /* Pylon's documented budget */
+	const char *name;  /* for LOG lines, e.g. "GET /issues" */
+	double per_minute; /* Pylon's documented budget */
 };
 
 extern const struct stream_def stream_defs[S_COUNT];

@@ -39,8 +39,10 @@ sync_end(struct sync *s, int stream, int failed)
 	out_status(em->stream, failed ? "INCOMPLETE" : "COMPLETE", 0);
 	if (!failed) {
 		out_log("INFO", "%s: complete, %llu records%s", em->stream,
-			(unsigned long long)em->total, em->skipped ? " (some "
-			"empty records skipped)" : "");
+			(unsigned long long)em->total,
+			em->skipped ? " (some "
+				      "empty records skipped)"
+				    : "");
 	}
 }
 
@@ -64,8 +66,8 @@ sync_fail(struct sync *s, int stream, const struct api_error *e)
 	if (e->kind == API_STOPPED) {
 		return;
 	}
-	sync_fail_msg(s, stream, api_failure_type(e->kind), e->message,
-		e->internal);
+	sync_fail_msg(
+		s, stream, api_failure_type(e->kind), e->message, e->internal);
 	/* Rejected credentials or an unusable api_url fail every stream. */
 	if (e->kind == API_FAIL_CONFIG) {
 		ctl_stop();
@@ -98,8 +100,8 @@ sync_count(struct sync *s, const struct api *a)
 
 /*
  * Page through one listing (path plus optional fixed query), emitting each
- * record with add_key/val added (when add_key is not NULL).  Returns 0, or -1 after reporting the
- * failure for the stream.
+ * record with add_key/val added (when add_key is not NULL).  Returns 0, or -1
+ * after reporting the failure for the stream.
  */
 static int
 list_all(struct sync *s, struct api *a, int stream, const char *path,
@@ -112,7 +114,7 @@ list_all(struct sync *s, struct api *a, int stream, const char *path,
 	struct pager pg;
 	struct buf t;
 	char why[200];
-	const char *kv[2] = { add_key, add_val };
+	const char *kv[2] = {add_key, add_val};
 	uint32_t rec;
 	int rc, more;
 
@@ -134,8 +136,10 @@ list_all(struct sync *s, struct api *a, int stream, const char *path,
 			url_encode(&t, pg.cursor, strlen(pg.cursor));
 		}
 		if (buf_cstr(&t) == NULL) {
-			sync_fail_msg(s, stream, "system_error", "request too "
-				"long", path);
+			sync_fail_msg(s, stream, "system_error",
+				"request too "
+				"long",
+				path);
 			buf_free(&t);
 			return -1;
 		}
@@ -150,10 +154,13 @@ list_all(struct sync *s, struct api *a, int stream, const char *path,
 		json_iter_init(&a->doc, a->data, &it);
 		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)) {
 			if (emit_record(em, &a->doc, rec, kv,
-				add_key != NULL ? 1 : 0, out_now_ms()) < 0)
+				    add_key != NULL ? 1 : 0, out_now_ms())
+				< 0)
 			{
-				sync_fail_msg(s, stream, "system_error", "out of "
-					"memory building a record", path);
+				sync_fail_msg(s, stream, "system_error",
+					"out of "
+					"memory building a record",
+					path);
 				buf_free(&t);
 				return -1;
 			}
@@ -161,8 +168,8 @@ list_all(struct sync *s, struct api *a, int stream, const char *path,
 		more = pager_advance(&pg, &a->doc, &a->arena, why, sizeof why);
 		api_page_done(a);
 		if (emit_flush(em) < 0) {
-			sync_fail_msg(s, stream, "system_error", "output closed",
-				NULL);
+			sync_fail_msg(s, stream, "system_error",
+				"output closed", NULL);
 			buf_free(&t);
 			return -1;
 		}
@@ -172,8 +179,9 @@ list_all(struct sync *s, struct api *a, int stream, const char *path,
 			return -1;
 		}
 		if (pg.pages % 10 == 0 || !more) {
-			out_log("INFO", "%s: page %lu, %llu records", em->stream,
-				pg.pages, (unsigned long long)em->total);
+			out_log("INFO", "%s: page %lu, %llu records",
+				em->stream, pg.pages,
+				(unsigned long long)em->total);
 		}
 	} while (more);
 	buf_free(&t);
@@ -195,15 +203,18 @@ plain_stream(struct sync *s, int stream)
 	}
 	if (stream == S_CUSTOM_FIELDS) {
 		/* One partition per object type. */
-		for (i = 0; i < 3 && !failed; i ++) {
+		for (i = 0; i < 3 && !failed; i++) {
 			snprintf(query, sizeof query, "object_type=%s",
 				custom_field_types[i]);
-			failed = list_all(s, &a, stream, stream_defs[stream].path,
-				query, "object_type", custom_field_types[i]) < 0;
+			failed = list_all(s, &a, stream,
+					 stream_defs[stream].path, query,
+					 "object_type", custom_field_types[i])
+				< 0;
 		}
 	} else {
-		failed = list_all(s, &a, stream, stream_defs[stream].path,
-			NULL, NULL, NULL) < 0;
+		failed = list_all(s, &a, stream, stream_defs[stream].path, NULL,
+				 NULL, NULL)
+			< 0;
 	}
 	if (!failed && emit_state_done(&s->em[stream]) < 0) {
 		failed = 1;
@@ -269,11 +280,11 @@ kb_family(struct sync *s)
 	int more;
 
 	if (kb) {
-		rep[nrep ++] = S_KNOWLEDGE_BASES;
+		rep[nrep++] = S_KNOWLEDGE_BASES;
 		sync_begin(s, S_KNOWLEDGE_BASES);
 	}
 	if (art) {
-		rep[nrep ++] = S_KB_ARTICLES;
+		rep[nrep++] = S_KB_ARTICLES;
 		sync_begin(s, S_KB_ARTICLES);
 	}
 	if (sync_api(s, &a, rep, nrep) < 0) {
@@ -292,8 +303,8 @@ kb_family(struct sync *s)
 			url_encode(&t, pg.cursor, strlen(pg.cursor));
 		}
 		if (api_call(&a, L_KNOWLEDGE_BASES, buf_cstr(&t), NULL,
-			API_PAGE, &e) != API_OK)
-		{
+			    API_PAGE, &e)
+			!= API_OK) {
 			sync_fail(s, rep[0], &e);
 			failed_kb = failed_art = 1;
 			break;
@@ -304,12 +315,14 @@ kb_family(struct sync *s)
 		json_iter_init(&a.doc, a.data, &it);
 		while (a.data != 0 && json_iter_next(&a.doc, &it, &rec)) {
 			if (kb) {
-				emit_record(em, &a.doc, rec, NULL, 0,
-					out_now_ms());
+				emit_record(
+					em, &a.doc, rec, NULL, 0, out_now_ms());
 			}
-			if (art && json_get_str(&a.doc, rec, "id", &a.arena,
-				&id, &n) == JSON_GET_OK && n > 0
-				&& memchr(id, '\0', n) == NULL)
+			if (art
+				&& json_get_str(
+					   &a.doc, rec, "id", &a.arena, &id, &n)
+					== JSON_GET_OK
+				&& n > 0 && memchr(id, '\0', n) == NULL)
 			{
 				buf_add(&ids, id, n + 1);
 			}
@@ -317,8 +330,10 @@ kb_family(struct sync *s)
 		more = pager_advance(&pg, &a.doc, &a.arena, why, sizeof why);
 		api_page_done(&a);
 		if (emit_flush(em) < 0 || ids.err) {
-			sync_fail_msg(s, rep[0], "system_error", "output closed "
-				"or out of memory", NULL);
+			sync_fail_msg(s, rep[0], "system_error",
+				"output closed "
+				"or out of memory",
+				NULL);
 			failed_kb = failed_art = 1;
 			break;
 		}
@@ -364,11 +379,9 @@ done_fail:
 /* ---- the pool ---------------------------------------------------------- */
 
 /* Pool tasks, slowest lanes first so they start early. */
-static const int pool_order[] = {
-	S_KNOWLEDGE_BASES, S_ACTIVITY_TYPES, S_ISSUE_STATUSES,
-	S_CUSTOM_FIELDS, S_ACCOUNTS, S_CONTACTS, S_USERS, S_TEAMS, S_TAGS,
-	S_TICKET_FORMS, S_USER_ROLES
-};
+static const int pool_order[] = {S_KNOWLEDGE_BASES, S_ACTIVITY_TYPES,
+	S_ISSUE_STATUSES, S_CUSTOM_FIELDS, S_ACCOUNTS, S_CONTACTS, S_USERS,
+	S_TEAMS, S_TAGS, S_TICKET_FORMS, S_USER_ROLES};
 
 static void *
 pool_worker(void *arg)
@@ -378,7 +391,7 @@ pool_worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
-		k = s->next_task ++;
+		k = s->next_task++;
 		pthread_mutex_unlock(&s->mu);
 		if (k >= (int)(sizeof pool_order / sizeof pool_order[0])) {
 			return NULL;
@@ -386,8 +399,7 @@ pool_worker(void *arg)
 		stream = pool_order[k];
 		if (stream == S_KNOWLEDGE_BASES) {
 			if (s->cat->selected[S_KNOWLEDGE_BASES]
-				|| s->cat->selected[S_KB_ARTICLES])
-			{
+				|| s->cat->selected[S_KB_ARTICLES]) {
 				kb_family(s);
 			}
 		} else if (s->cat->selected[stream]) {
@@ -426,20 +438,21 @@ sync_run(const struct config *cfg, const struct catalog *cat,
 	s.st = st;
 	s.trust = trust;
 	pthread_mutex_init(&s.mu, NULL);
-	for (i = 0; i < L_COUNT; i ++) {
+	for (i = 0; i < L_COUNT; i++) {
 		lane_init(&s.lanes[i], lane_defs[i].name,
 			lane_defs[i].per_minute * cfg->rate_multiplier);
 	}
-	for (i = 0; i < S_COUNT; i ++) {
+	for (i = 0; i < S_COUNT; i++) {
 		emit_init(&s.em[i], stream_defs[i].name);
 	}
 	s.t0 = out_now_ms() / 1000 * 1000;
-	s.default_start = cfg->has_start ? cfg->start_ms
-		: s.t0 - SYNC_DEFAULT_BACK_MS;
+	s.default_start
+		= cfg->has_start ? cfg->start_ms : s.t0 - SYNC_DEFAULT_BACK_MS;
 	ctl_reset();
-	out_log("INFO", "read: %d streams selected, issues cursor %s, "
-		"api %s", cat->nselected, config_cursor_name(cfg->cursor),
-		cfg->api_url);
+	out_log("INFO",
+		"read: %d streams selected, issues cursor %s, "
+		"api %s",
+		cat->nselected, config_cursor_name(cfg->cursor), cfg->api_url);
 
 	/* The issue family on its own threads, the rest in the pool. */
 	if (cat->selected[S_ISSUES] || cat->selected[S_ISSUE_MESSAGES]
@@ -447,20 +460,22 @@ sync_run(const struct config *cfg, const struct catalog *cat,
 	{
 		has_fam = spawn(&fam, family_run, &s) == 0;
 		if (!has_fam) {
-			sync_fail_msg(&s, S_ISSUES, "system_error", "cannot "
-				"start a thread", NULL);
+			sync_fail_msg(&s, S_ISSUES, "system_error",
+				"cannot "
+				"start a thread",
+				NULL);
 			s.any_failed = 1;
 		}
 	}
-	for (i = 0; i < SYNC_POOL; i ++) {
+	for (i = 0; i < SYNC_POOL; i++) {
 		if (spawn(&pool[npool], pool_worker, &s) == 0) {
-			npool ++;
+			npool++;
 		}
 	}
 	if (npool == 0) {
 		pool_worker(&s);
 	}
-	for (i = 0; i < npool; i ++) {
+	for (i = 0; i < npool; i++) {
 		pthread_join(pool[i], NULL);
 	}
 	if (has_fam) {
@@ -468,18 +483,20 @@ sync_run(const struct config *cfg, const struct catalog *cat,
 	}
 
 	/* Summary. */
-	for (i = 0; i < L_COUNT; i ++) {
+	for (i = 0; i < L_COUNT; i++) {
 		throttled += s.lanes[i].throttled;
 	}
-	out_log("INFO", "read: finished in %.1f s, %lu requests (%lu retries, "
-		"%lu rate-limited)%s", (double)(rate_mono_ms() - t_start) / 1000,
-		s.requests, s.retries, throttled,
+	out_log("INFO",
+		"read: finished in %.1f s, %lu requests (%lu retries, "
+		"%lu rate-limited)%s",
+		(double)(rate_mono_ms() - t_start) / 1000, s.requests,
+		s.retries, throttled,
 		s.any_failed ? "; some streams failed" : "");
 	rc = s.any_failed || out_failed() ? 1 : 0;
-	for (i = 0; i < S_COUNT; i ++) {
+	for (i = 0; i < S_COUNT; i++) {
 		emit_free(&s.em[i]);
 	}
-	for (i = 0; i < L_COUNT; i ++) {
+	for (i = 0; i < L_COUNT; i++) {
 		lane_destroy(&s.lanes[i]);
 	}
 	pthread_mutex_destroy(&s.mu);

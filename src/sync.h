@@ -57,14 +57,14 @@ struct sync {
 	const struct tls_trust *trust;
 	struct lane lanes[L_COUNT];
 	struct emitter em[S_COUNT];
-	int64_t t0;              /* sync start, Unix ms (whole seconds) */
-	int64_t default_start;   /* start_date, or t0 - 30 days */
+	int64_t t0;            /* sync start, Unix ms (whole seconds) */
+	int64_t default_start; /* start_date, or t0 - 30 days */
 	pthread_mutex_t mu;
-	int failed[S_COUNT];     /* stream ended INCOMPLETE */
+	int failed[S_COUNT]; /* stream ended INCOMPLETE */
 	int any_failed;
-	unsigned long requests;  /* requests sent by finished workers */
+	unsigned long requests; /* requests sent by finished workers */
 	unsigned long retries;
-	int next_task;           /* pool: next task index */
+	int next_task; /* pool: next task index */
 };
 
 /* Run a read; returns the exit status. */

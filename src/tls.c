@@ -34,20 +34,16 @@
 
 #define TLS_MAX_DN_BYTES (16 * 1024)
 
-static const char *const bundle_paths[] = {
-	"/etc/ssl/certs/ca-certificates.crt",
-	"/etc/pki/tls/certs/ca-bundle.crt",
-	"/etc/ssl/ca-bundle.pem",
+static const char *const bundle_paths[] = {"/etc/ssl/certs/ca-certificates.crt",
+	"/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
 	"/etc/ssl/cert.pem",
-	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-	NULL
-};
+	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", NULL};
 
 struct loader {
 	struct tls_trust *t;
-	size_t cap;          /* anchors allocated */
-	struct buf der;      /* current certificate */
-	struct buf dn;       /* its subject DN */
+	size_t cap;     /* anchors allocated */
+	struct buf der; /* current certificate */
+	struct buf dn;  /* its subject DN */
 	int nomem;
 };
 
@@ -121,8 +117,7 @@ fill(br_x509_trust_anchor *ta, unsigned char *blk, const struct buf *dn,
 		br_rsa_public_key *r = &ta->pkey.key.rsa;
 
 		memcpy(blk, pk->key.rsa.n, pk->key.rsa.nlen);
-		memcpy(blk + pk->key.rsa.nlen, pk->key.rsa.e,
-			pk->key.rsa.elen);
+		memcpy(blk + pk->key.rsa.nlen, pk->key.rsa.e, pk->key.rsa.elen);
 		r->n = blk;
 		r->nlen = pk->key.rsa.nlen;
 		r->e = blk + pk->key.rsa.nlen;
@@ -154,7 +149,7 @@ add_anchor(struct loader *ld)
 		|| ld->t->count >= TLS_MAX_ANCHORS)
 	{
 		ld->nomem |= ld->der.err == BUF_ENOMEM;
-		ld->t->skipped ++;
+		ld->t->skipped++;
 		return;
 	}
 	dc = malloc(sizeof *dc);
@@ -168,10 +163,10 @@ add_anchor(struct loader *ld)
 	pk = br_x509_decoder_get_pkey(dc);
 	if (pk == NULL || ld->dn.err != BUF_OK || ld->dn.len == 0
 		|| (pk->key_type != BR_KEYTYPE_RSA
-		&& pk->key_type != BR_KEYTYPE_EC))
+			&& pk->key_type != BR_KEYTYPE_EC))
 	{
 		ld->nomem |= ld->dn.err == BUF_ENOMEM;
-		ld->t->skipped ++;
+		ld->t->skipped++;
 		free(dc);
 		return;
 	}
@@ -187,7 +182,7 @@ add_anchor(struct loader *ld)
 		free(blk);
 		ld->nomem = 1;
 	} else {
-		fill(&ld->t->anchors[ld->t->count ++], blk, &ld->dn, pk,
+		fill(&ld->t->anchors[ld->t->count++], blk, &ld->dn, pk,
 			br_x509_decoder_isCA(dc));
 	}
 	free(dc);
@@ -204,7 +199,7 @@ is_cert_name(const char *name)
 	size_t n = strlen(name);
 
 	while (n > 0 && name[n - 1] == '-') {
-		n --;
+		n--;
 	}
 	return (n == 11 && memcmp(name, "CERTIFICATE", 11) == 0)
 		|| (n == 16 && memcmp(name, "X509 CERTIFICATE", 16) == 0);
@@ -212,8 +207,7 @@ is_cert_name(const char *name)
 
 /* Run the PEM decoder over pem[0..n), adding anchors as they complete. */
 static void
-scan(struct loader *ld, br_pem_decoder_context *pc, const char *pem,
-	size_t n)
+scan(struct loader *ld, br_pem_decoder_context *pc, const char *pem, size_t n)
 {
 	const char *p = pem;
 	int in_cert = 0;
@@ -241,8 +235,8 @@ scan(struct loader *ld, br_pem_decoder_context *pc, const char *pem,
 		case BR_PEM_BEGIN_OBJ:
 			in_cert = is_cert_name(br_pem_decoder_name(pc));
 			buf_reset(&ld->der);
-			br_pem_decoder_setdest(pc, in_cert ? der_append : NULL,
-				ld);
+			br_pem_decoder_setdest(
+				pc, in_cert ? der_append : NULL, ld);
 			break;
 		case BR_PEM_END_OBJ:
 			if (in_cert) {
@@ -252,7 +246,7 @@ scan(struct loader *ld, br_pem_decoder_context *pc, const char *pem,
 			break;
 		case BR_PEM_ERROR:
 			if (in_cert) {
-				ld->t->skipped ++;
+				ld->t->skipped++;
 			}
 			in_cert = 0;
 			break;
@@ -265,7 +259,7 @@ scan(struct loader *ld, br_pem_decoder_context *pc, const char *pem,
 		}
 	}
 	if (in_cert) {
-		ld->t->skipped ++;   /* no END line */
+		ld->t->skipped++; /* no END line */
 	}
 }
 
@@ -303,8 +297,10 @@ load_pem(struct tls_trust *t, const char *pem, size_t n, const char *name,
 
 		tls_trust_free(t);
 		t->skipped = skipped;
-		seterr(err, errlen, "%s: no usable CA certificate "
-			"(%zu undecodable)", name, skipped);
+		seterr(err, errlen,
+			"%s: no usable CA certificate "
+			"(%zu undecodable)",
+			name, skipped);
 		return -1;
 	}
 	return 0;
@@ -312,8 +308,8 @@ load_pem(struct tls_trust *t, const char *pem, size_t n, const char *name,
 
 /* see tls.h */
 int
-tls_trust_load_pem(struct tls_trust *t, const char *pem, size_t n,
-	char *err, size_t errlen)
+tls_trust_load_pem(struct tls_trust *t, const char *pem, size_t n, char *err,
+	size_t errlen)
 {
 	return load_pem(t, pem, n, "(memory)", err, errlen);
 }
@@ -374,8 +370,8 @@ slurp(const char *path, size_t *len)
 
 /* see tls.h */
 int
-tls_trust_load_file(struct tls_trust *t, const char *path, char *err,
-	size_t errlen)
+tls_trust_load_file(
+	struct tls_trust *t, const char *path, char *err, size_t errlen)
 {
 	char *pem;
 	size_t n;
@@ -387,8 +383,8 @@ tls_trust_load_file(struct tls_trust *t, const char *path, char *err,
 		snprintf(t->source, sizeof t->source, "%s", path);
 		seterr(err, errlen, "cannot read CA bundle %s: %s", path,
 			errno == EFBIG ? "larger than TLS_MAX_BUNDLE_BYTES"
-			: errno == EINVAL ? "not a regular file"
-			: strerror(errno));
+				: errno == EINVAL ? "not a regular file"
+						  : strerror(errno));
 		return -1;
 	}
 	rc = load_pem(t, pem, n, path, err, errlen);
@@ -407,16 +403,18 @@ tls_trust_load(struct tls_trust *t, char *err, size_t errlen)
 	if (env != NULL && env[0] != '\0') {
 		return tls_trust_load_file(t, env, err, errlen);
 	}
-	for (i = 0; bundle_paths[i] != NULL; i ++) {
+	for (i = 0; bundle_paths[i] != NULL; i++) {
 		if (access(bundle_paths[i], R_OK) == 0) {
-			return tls_trust_load_file(t, bundle_paths[i], err,
-				errlen);
+			return tls_trust_load_file(
+				t, bundle_paths[i], err, errlen);
 		}
 	}
 	memset(t, 0, sizeof *t);
-	seterr(err, errlen, "no CA bundle found (tried %s, %s, %s, %s, %s); "
-		"set SSL_CERT_FILE", bundle_paths[0], bundle_paths[1],
-		bundle_paths[2], bundle_paths[3], bundle_paths[4]);
+	seterr(err, errlen,
+		"no CA bundle found (tried %s, %s, %s, %s, %s); "
+		"set SSL_CERT_FILE",
+		bundle_paths[0], bundle_paths[1], bundle_paths[2],
+		bundle_paths[3], bundle_paths[4]);
 	return -1;
 }
 
@@ -426,7 +424,7 @@ tls_trust_free(struct tls_trust *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->count; i ++) {
+	for (i = 0; i < t->count; i++) {
 		free(t->anchors[i].dn.data);
 	}
 	free(t->anchors);

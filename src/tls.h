@@ -28,21 +28,21 @@
 /* Limits on what a bundle may hold (checked before use). */
 #define TLS_MAX_BUNDLE_BYTES (16 * 1024 * 1024) /* size of one PEM file */
 #define TLS_MAX_CERT_BYTES (64 * 1024)          /* one DER certificate */
-#define TLS_MAX_ANCHORS 4096     /* further certificates count as skipped */
+#define TLS_MAX_ANCHORS 4096 /* further certificates count as skipped */
 
 struct tls_trust {
 	br_x509_trust_anchor *anchors;
 	size_t count;
-	size_t skipped;        /* certificates that failed to decode */
-	char source[256];      /* the file they came from */
+	size_t skipped;   /* certificates that failed to decode */
+	char source[256]; /* the file they came from */
 };
 
 /* Returns 0, or -1 with a message in err naming the file(s) tried. */
 int tls_trust_load(struct tls_trust *t, char *err, size_t errlen);
 
 /* Load from one PEM file (path). */
-int tls_trust_load_file(struct tls_trust *t, const char *path, char *err,
-	size_t errlen);
+int tls_trust_load_file(
+	struct tls_trust *t, const char *path, char *err, size_t errlen);
 
 /* Load from PEM text in memory (used by the loader and the fuzzer). */
 int tls_trust_load_pem(struct tls_trust *t, const char *pem, size_t n,

@@ -64,11 +64,10 @@ io_fail(struct tlsio *t, long k, const char *what, struct http_error *err)
 	int e = errno;
 
 	if (k == NET_TIMEOUT) {
-		return seterr(err, HTTP_E_TIMEOUT, "%s: timed out %s",
-			t->peer, what);
+		return seterr(
+			err, HTTP_E_TIMEOUT, "%s: timed out %s", t->peer, what);
 	}
-	return seterr(err, HTTP_E_IO, "%s: %s: %s", t->peer, what,
-		strerror(e));
+	return seterr(err, HTTP_E_IO, "%s: %s: %s", t->peer, what, strerror(e));
 }
 
 /* Report a BearSSL error code. */
@@ -77,9 +76,10 @@ tls_fail(struct tlsio *t, int e, struct http_error *err)
 {
 	if (e > BR_ERR_X509_OK && e < BR_ERR_RECV_FATAL_ALERT) {
 		t->have_sess = 0;
-		return seterr(err, HTTP_E_CERT, "%s: TLS certificate "
-			"rejected: %s (BearSSL error %d)", t->peer,
-			tls_strerror(e), e);
+		return seterr(err, HTTP_E_CERT,
+			"%s: TLS certificate "
+			"rejected: %s (BearSSL error %d)",
+			t->peer, tls_strerror(e), e);
 	}
 	return seterr(err, HTTP_E_TLS, "%s: TLS failed: %s (BearSSL error %d)",
 		t->peer, tls_strerror(e), e);
@@ -122,7 +122,7 @@ pump(struct tlsio *t, unsigned want, int64_t deadline, const char *what,
 		if (st & BR_SSL_CLOSED) {
 			e = br_ssl_engine_last_error(eng);
 			return e == BR_ERR_OK ? TLSIO_CLOSED
-				: tls_fail(t, e, err);
+					      : tls_fail(t, e, err);
 		}
 
 		/* 1. Outgoing records. */
@@ -145,8 +145,10 @@ pump(struct tlsio *t, unsigned want, int64_t deadline, const char *what,
 			return 0;
 		}
 		if (st & BR_SSL_RECVAPP) {
-			return seterr(err, HTTP_E_IO, "%s: unexpected data "
-				"from the server %s", t->peer, what);
+			return seterr(err, HTTP_E_IO,
+				"%s: unexpected data "
+				"from the server %s",
+				t->peer, what);
 		}
 
 		/* 4. Incoming records. */
@@ -166,8 +168,10 @@ pump(struct tlsio *t, unsigned want, int64_t deadline, const char *what,
 		/* 5. */
 		br_ssl_engine_flush(eng, 0);
 		if (br_ssl_engine_current_state(eng) == st) {
-			return seterr(err, HTTP_E_TLS, "%s: TLS engine stuck "
-				"%s", t->peer, what);
+			return seterr(err, HTTP_E_TLS,
+				"%s: TLS engine stuck "
+				"%s",
+				t->peer, what);
 		}
 	}
 }
@@ -191,8 +195,8 @@ tlsio_handshake(struct tlsio *t, int fd, const char *server_name,
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_buffer(eng, t->io, sizeof t->io, 1);
 	if (getentropy(seed, sizeof seed) < 0) {
-		return seterr(err, HTTP_E_TLS, "getentropy: %s",
-			strerror(errno));
+		return seterr(
+			err, HTTP_E_TLS, "getentropy: %s", strerror(errno));
 	}
 	br_ssl_engine_inject_entropy(eng, seed, sizeof seed);
 	explicit_bzero(seed, sizeof seed);
@@ -207,8 +211,10 @@ tlsio_handshake(struct tlsio *t, int fd, const char *server_name,
 	rc = pump(t, BR_SSL_SENDAPP, net_now_ms() + timeout_ms,
 		"in the TLS handshake", err);
 	if (rc == TLSIO_CLOSED || rc == TLSIO_EOF) {
-		return seterr(err, HTTP_E_TLS, "%s: connection closed in the "
-			"TLS handshake", t->peer);
+		return seterr(err, HTTP_E_TLS,
+			"%s: connection closed in the "
+			"TLS handshake",
+			t->peer);
 	}
 	if (rc != 0) {
 		return rc;
@@ -218,10 +224,10 @@ tlsio_handshake(struct tlsio *t, int fd, const char *server_name,
 	br_ssl_engine_get_session_parameters(eng, &s);
 	if (t->have_sess && s.session_id_len > 0
 		&& s.session_id_len == t->sess.session_id_len
-		&& memcmp(s.session_id, t->sess.session_id,
-		s.session_id_len) == 0)
+		&& memcmp(s.session_id, t->sess.session_id, s.session_id_len)
+			== 0)
 	{
-		t->resumed ++;
+		t->resumed++;
 	}
 	t->sess = s;
 	t->have_sess = 1;
@@ -260,8 +266,7 @@ tlsio_write(struct tlsio *t, const char *p, size_t n, struct http_error *err)
 
 /* see tlsio.h */
 int
-tlsio_read(struct tlsio *t, const char **p, size_t *n,
-	struct http_error *err)
+tlsio_read(struct tlsio *t, const char **p, size_t *n, struct http_error *err)
 {
 	int rc;
 

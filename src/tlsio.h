@@ -18,19 +18,19 @@
 #include "tls.h"
 
 /* Results besides 0 and HTTP_E_* codes. */
-#define TLSIO_CLOSED (-1)  /* the server sent close_notify: clean end */
-#define TLSIO_EOF (-2)     /* TCP ended without close_notify */
+#define TLSIO_CLOSED (-1) /* the server sent close_notify: clean end */
+#define TLSIO_EOF (-2)    /* TCP ended without close_notify */
 
 struct tlsio {
 	br_ssl_client_context sc;
 	br_x509_minimal_context xc;
 	unsigned char io[BR_SSL_BUFSIZE_BIDI];
-	br_ssl_session_parameters sess;  /* last successful handshake */
+	br_ssl_session_parameters sess; /* last successful handshake */
 	int have_sess;
-	unsigned long resumed;           /* handshakes that resumed */
+	unsigned long resumed; /* handshakes that resumed */
 	int fd;
-	int io_timeout_ms;               /* each wait */
-	const char *peer;                /* "host[:port]" for messages */
+	int io_timeout_ms; /* each wait */
+	const char *peer;  /* "host[:port]" for messages */
 };
 
 /*
@@ -46,16 +46,16 @@ int tlsio_handshake(struct tlsio *t, int fd, const char *server_name,
 
 /* Send all of p[0..n) and flush.  Returns 0, TLSIO_CLOSED, TLSIO_EOF or
  * an HTTP_E_* code. */
-int tlsio_write(struct tlsio *t, const char *p, size_t n,
-	struct http_error *err);
+int tlsio_write(
+	struct tlsio *t, const char *p, size_t n, struct http_error *err);
 
 /*
  * Wait for application data: returns 0 with *p, *n pointing into the
  * engine (consume with tlsio_ack), TLSIO_CLOSED, TLSIO_EOF, or an
  * HTTP_E_* code.
  */
-int tlsio_read(struct tlsio *t, const char **p, size_t *n,
-	struct http_error *err);
+int tlsio_read(
+	struct tlsio *t, const char **p, size_t *n, struct http_error *err);
 
 /* Mark n bytes returned by tlsio_read as consumed. */
 void tlsio_ack(struct tlsio *t, size_t n);

@@ -31,14 +31,13 @@ day_number(long long y, int m, int d)
 	long long mp;
 
 	if (m <= 2) {
-		y --;
+		y--;
 		mp = m + 9;
 	} else {
 		mp = m - 3;
 	}
 	y += YEAR_SHIFT;
-	return 365 * y + y / 4 - y / 100 + y / 400 + (153 * mp + 2) / 5
-		+ d - 1;
+	return 365 * y + y / 4 - y / 100 + y / 400 + (153 * mp + 2) / 5 + d - 1;
 }
 
 /* Days from 1970-01-01 to y-m-d (negative before it). */
@@ -74,7 +73,7 @@ civil_from_days(long long z, long long *y, int *m, int *d)
 		*m = (int)mp + 3;
 	} else {
 		*m = (int)mp - 9;
-		(*y) ++;
+		(*y)++;
 	}
 }
 
@@ -87,9 +86,8 @@ is_leap(long long y)
 static int
 month_days(long long y, int m)
 {
-	static const unsigned char len[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
+	static const unsigned char len[12]
+		= {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	return m == 2 && is_leap(y) ? 29 : len[m - 1];
 }
@@ -100,7 +98,7 @@ digits(const char *s, int k)
 {
 	int v = 0, i;
 
-	for (i = 0; i < k; i ++) {
+	for (i = 0; i < k; i++) {
 		if (s[i] < '0' || s[i] > '9') {
 			return -1;
 		}
@@ -124,8 +122,8 @@ date_time(const char *s, int upper, int64_t *ms)
 	h = digits(s + 11, 2);
 	mi = digits(s + 14, 2);
 	se = digits(s + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23
-		|| mi < 0 || mi > 59 || se < 0 || se > 59)
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0
+		|| mi > 59 || se < 0 || se > 59)
 	{
 		return -1;
 	}
@@ -156,11 +154,11 @@ ts_parse(const char *s, size_t n, int64_t *ms)
 
 	/* A fraction of any length; digits past the millisecond are cut. */
 	if (s[i] == '.') {
-		i ++;
+		i++;
 		if (i == n || s[i] < '0' || s[i] > '9') {
 			return -1;
 		}
-		for (; i < n && s[i] >= '0' && s[i] <= '9'; i ++) {
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
 			frac += (s[i] - '0') * scale;
 			scale /= 10;
 		}
@@ -168,7 +166,7 @@ ts_parse(const char *s, size_t n, int64_t *ms)
 
 	/* Z, or an offset: local time = UTC + offset. */
 	if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
-		i ++;
+		i++;
 	} else if (i < n && (s[i] == '+' || s[i] == '-') && n - i >= 6) {
 		oh = digits(s + i + 1, 2);
 		om = digits(s + i + 4, 2);
@@ -225,7 +223,7 @@ ts_format(int64_t ms, char *out)
 	rem = ms % MS_DAY;
 	if (rem < 0) {
 		rem += MS_DAY;
-		days --;
+		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
 	put2(out, (int)(y / 100));

@@ -30,9 +30,9 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#define URL_MAX_HOST 253   /* DNS name, without the optional final dot */
+#define URL_MAX_HOST 253 /* DNS name, without the optional final dot */
 #define URL_MAX_LABEL 63
-#define URL_MAX_V6 45      /* longest textual IPv6 address */
+#define URL_MAX_V6 45 /* longest textual IPv6 address */
 
 static int
 lower(int c)
@@ -75,7 +75,7 @@ eq_nocase(const char *s, size_t n, const char *z)
 	if (strlen(z) != n) {
 		return 0;
 	}
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		if (lower((unsigned char)s[i]) != z[i]) {
 			return 0;
 		}
@@ -95,12 +95,12 @@ parse_ipv4(const char *s, size_t n, unsigned char a[4])
 	part = 0;
 	digits = 0;
 	v = 0;
-	for (i = 0; i <= n; i ++) {
+	for (i = 0; i <= n; i++) {
 		if (i == n || s[i] == '.') {
 			if (digits == 0 || part >= 4) {
 				return -1;
 			}
-			a[part ++] = (unsigned char)v;
+			a[part++] = (unsigned char)v;
 			digits = 0;
 			v = 0;
 			continue;
@@ -109,10 +109,10 @@ parse_ipv4(const char *s, size_t n, unsigned char a[4])
 			return -1;
 		}
 		if (digits > 0 && v == 0) {
-			return -1;   /* leading zero: octal to some resolvers */
+			return -1; /* leading zero: octal to some resolvers */
 		}
 		v = v * 10 + (unsigned)(s[i] - '0');
-		if (++ digits > 3 || v > 255) {
+		if (++digits > 3 || v > 255) {
 			return -1;
 		}
 	}
@@ -129,10 +129,9 @@ parse_ipv6(const char *s, size_t n, unsigned char a[16])
 	if (n == 0 || n > URL_MAX_V6) {
 		return -1;
 	}
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		if (hexval((unsigned char)s[i]) < 0 && s[i] != ':'
-			&& s[i] != '.')
-		{
+			&& s[i] != '.') {
 			return -1;
 		}
 	}
@@ -154,7 +153,7 @@ check_host(const char *h, size_t n)
 
 	dot = n > 0 && h[n - 1] == '.';
 	if (dot) {
-		n --;   /* one final dot is allowed: "localhost." */
+		n--; /* one final dot is allowed: "localhost." */
 	}
 	if (n == 0) {
 		return "empty host";
@@ -164,7 +163,7 @@ check_host(const char *h, size_t n)
 	}
 	label = 0;
 	last = 0;
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		int c = (unsigned char)h[i];
 
 		if (c == '.') {
@@ -184,7 +183,7 @@ check_host(const char *h, size_t n)
 		if (c == '-' && label == 0) {
 			return "host name label starts with '-'";
 		}
-		if (++ label > URL_MAX_LABEL) {
+		if (++label > URL_MAX_LABEL) {
 			return "host name label longer than 63 bytes";
 		}
 	}
@@ -197,10 +196,11 @@ check_host(const char *h, size_t n)
 	 * A numeric-looking last label makes the whole host an IPv4
 	 * address, and then only the strict dotted-quad form is accepted.
 	 */
-	for (i = last; i < n && is_digit((unsigned char)h[i]); i ++) {
+	for (i = last; i < n && is_digit((unsigned char)h[i]); i++) {
 	}
-	if (i == n || (n - last >= 2 && h[last] == '0'
-		&& lower((unsigned char)h[last + 1]) == 'x'))
+	if (i == n
+		|| (n - last >= 2 && h[last] == '0'
+			&& lower((unsigned char)h[last + 1]) == 'x'))
 	{
 		if (dot || parse_ipv4(h, n, a) < 0) {
 			return "invalid IPv4 address";
@@ -225,7 +225,7 @@ check_text(const char *s, size_t n, int query)
 {
 	size_t i;
 
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		int c = (unsigned char)s[i];
 
 		if (c == '%') {
@@ -306,7 +306,7 @@ parse_authority(const char *s, size_t n, struct url *u)
 		return "port out of range";
 	}
 	port = 0;
-	for (i = hend + 1; i < n; i ++) {
+	for (i = hend + 1; i < n; i++) {
 		if (!is_digit((unsigned char)s[i])) {
 			return "port is not a number";
 		}
@@ -347,7 +347,7 @@ url_parse(const char *s, size_t n, struct url *u, const char **why)
 	}
 
 	/* Authority: up to the first '/' or '?'. */
-	for (end = auth; end < n && s[end] != '/' && s[end] != '?'; end ++) {
+	for (end = auth; end < n && s[end] != '/' && s[end] != '?'; end++) {
 		int c = (unsigned char)s[end];
 
 		if (c <= 0x20 || c >= 0x7F) {
@@ -366,7 +366,7 @@ url_parse(const char *s, size_t n, struct url *u, const char **why)
 	}
 
 	/* Path, then query. */
-	for (i = end; i < n && s[i] != '?'; i ++) {
+	for (i = end; i < n && s[i] != '?'; i++) {
 	}
 	u->path = s + end;
 	u->path_len = i - end;
@@ -390,13 +390,12 @@ url_encode(struct buf *b, const char *s, size_t n)
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
 
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		int c = (unsigned char)s[i];
 		char e[3];
 
 		if (is_alpha(c) || is_digit(c) || c == '-' || c == '.'
-			|| c == '_' || c == '~')
-		{
+			|| c == '_' || c == '~') {
 			buf_addc(b, (char)c);
 			continue;
 		}
@@ -416,15 +415,14 @@ url_host_is_loopback(const struct url *u)
 	size_t n = u->host_len;
 
 	if (u->ipv6) {
-		static const unsigned char one[16] = {
-			0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
-		};
+		static const unsigned char one[16]
+			= {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
 		return parse_ipv6(u->host, n, a) == 0
 			&& memcmp(a, one, sizeof one) == 0;
 	}
 	if (n > 0 && u->host[n - 1] == '.') {
-		n --;
+		n--;
 	}
 	if (eq_nocase(u->host, n, "localhost")) {
 		return 1;

@@ -17,14 +17,14 @@
 #include "buf.h"
 
 struct url {
-	int tls;              /* 1 for https */
-	const char *host;     /* slice: not NUL-terminated */
+	int tls;          /* 1 for https */
+	const char *host; /* slice: not NUL-terminated */
 	size_t host_len;
-	int ipv6;             /* host was a bracketed IPv6 literal */
+	int ipv6; /* host was a bracketed IPv6 literal */
 	unsigned port;
-	const char *path;     /* "" when absent */
+	const char *path; /* "" when absent */
 	size_t path_len;
-	const char *query;    /* NULL when absent */
+	const char *query; /* NULL when absent */
 	size_t query_len;
 };
 

@@ -72,7 +72,7 @@ records(const struct json_doc *d, struct buf *out)
 		if (json_minify(out, d, e) != BUF_OK) {
 			return -1;
 		}
-		n ++;
+		n++;
 	}
 	return n;
 }
@@ -113,7 +113,7 @@ main(int argc, char **argv)
 	}
 	arena_reset(&a);
 
-	for (i = 0; i < iters; i ++) {
+	for (i = 0; i < iters; i++) {
 		t = now();
 		json_parse(&d, src, len, &a, NULL, &err);
 		t = now() - t;
@@ -121,7 +121,7 @@ main(int argc, char **argv)
 		best_p = t < best_p ? t : best_p;
 		arena_reset(&a);
 	}
-	for (i = 0; i < iters; i ++) {
+	for (i = 0; i < iters; i++) {
 		t = now();
 		json_parse(&d, src, len, &a, NULL, &err);
 		nrec = records(&d, &out);
@@ -133,15 +133,15 @@ main(int argc, char **argv)
 
 	n = (double)iters;
 	printf("{\"file\":\"%s\",\"bytes\":%zu,\"tokens\":%zu,"
-		"\"records\":%ld,\"iterations\":%ld,"
-		"\"tokenize_mb_s\":%.1f,\"tokenize_mb_s_mean\":%.1f,"
-		"\"minify_mb_s\":%.1f,\"minify_mb_s_mean\":%.1f,"
-		"\"records_per_s\":%.0f,\"records_per_s_mean\":%.0f,"
-		"\"arena_peak\":%zu}\n",
-		argv[1], len, d.ntok, nrec, iters,
-		(double)len / best_p / 1e6, (double)len * n / sum_p / 1e6,
-		(double)len / best_m / 1e6, (double)len * n / sum_m / 1e6,
-		(double)nrec / best_m, (double)nrec * n / sum_m, a.peak);
+	       "\"records\":%ld,\"iterations\":%ld,"
+	       "\"tokenize_mb_s\":%.1f,\"tokenize_mb_s_mean\":%.1f,"
+	       "\"minify_mb_s\":%.1f,\"minify_mb_s_mean\":%.1f,"
+	       "\"records_per_s\":%.0f,\"records_per_s_mean\":%.0f,"
+	       "\"arena_peak\":%zu}\n",
+		argv[1], len, d.ntok, nrec, iters, (double)len / best_p / 1e6,
+		(double)len * n / sum_p / 1e6, (double)len / best_m / 1e6,
+		(double)len * n / sum_m / 1e6, (double)nrec / best_m,
+		(double)nrec * n / sum_m, a.peak);
 	buf_free(&out);
 	arena_free(&a);
 	free(src);

@@ -63,11 +63,11 @@ count_fds(void)
 	}
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] != '.') {
-			n ++;
+			n++;
 		}
 	}
 	closedir(d);
-	return n - 1;   /* the directory's own descriptor */
+	return n - 1; /* the directory's own descriptor */
 }
 
 static void
@@ -114,7 +114,7 @@ report(struct buf *o, long i, int rc, const struct http_error *err,
 	br_sha256_init(&sc);
 	br_sha256_update(&sc, n > 0 ? r->body->p : "", n);
 	br_sha256_out(&sc, h);
-	for (k = 0; k < 32; k ++) {
+	for (k = 0; k < 32; k++) {
 		snprintf(hex + 2 * k, 3, "%02x", h[k]);
 	}
 	buf_addc(o, '{');
@@ -164,7 +164,7 @@ parse_args(struct args *a, int argc, char **argv)
 
 	memset(a, 0, sizeof *a);
 	a->count = 1;
-	for (i = 1; i < argc; i ++) {
+	for (i = 1; i < argc; i++) {
 		const char *s = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -176,13 +176,13 @@ parse_args(struct args *a, int argc, char **argv)
 			if (a->nurls == MAX_URLS) {
 				return -1;
 			}
-			a->urls[a->nurls ++] = s;
+			a->urls[a->nurls++] = s;
 			continue;
 		}
 		if (v == NULL) {
 			return -1;
 		}
-		i ++;
+		i++;
 		if (strcmp(s, "--ca") == 0) {
 			a->ca = v;
 		} else if (strcmp(s, "--timeout") == 0) {
@@ -213,7 +213,7 @@ load_trust(const struct args *a, struct tls_trust *t, struct buf *o)
 	int rc;
 
 	rc = a->ca != NULL ? tls_trust_load_file(t, a->ca, err, sizeof err)
-		: tls_trust_load(t, err, sizeof err);
+			   : tls_trust_load(t, err, sizeof err);
 	buf_addc(o, '{');
 	if (rc < 0) {
 		jw_key(o, "trust_error");
@@ -261,13 +261,13 @@ main(int argc, char **argv)
 	memset(&opts, 0, sizeof opts);
 	opts.trust = &trust;
 	opts.io_timeout_ms = a.timeout;
-	opts.connect_timeout_ms = a.connect_timeout > 0 ? a.connect_timeout
-		: a.timeout;
+	opts.connect_timeout_ms
+		= a.connect_timeout > 0 ? a.connect_timeout : a.timeout;
 	opts.max_body = a.max_body;
 	fds_before = count_fds();
 
 	n = a.count * a.nurls;
-	for (i = 0; i < n; i ++) {
+	for (i = 0; i < n; i++) {
 		char *target = target_of(a.urls[i % a.nurls]);
 		int64_t t0;
 
@@ -299,8 +299,8 @@ main(int argc, char **argv)
 			c = NULL;
 		}
 		if (a.sleep_ms > 0 && i + 1 < n) {
-			struct timespec ts = { a.sleep_ms / 1000,
-				(long)(a.sleep_ms % 1000) * 1000000 };
+			struct timespec ts = {a.sleep_ms / 1000,
+				(long)(a.sleep_ms % 1000) * 1000000};
 
 			nanosleep(&ts, NULL);
 		}

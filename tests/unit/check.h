@@ -20,7 +20,7 @@ static char check_first[512];
 
 #define CHECK(cond) check_at((cond) != 0, __FILE__, __LINE__, #cond)
 
-#define CHECK_EQ_STR(a, b) \
+#define CHECK_EQ_STR(a, b)                                                     \
 	check_at(strcmp((a), (b)) == 0, __FILE__, __LINE__, #a " == " #b)
 
 #define RUN(fn) check_run(#fn, fn)
@@ -44,7 +44,7 @@ check_run(const char *name, void (*fn)(void))
 	check_case_failed = 0;
 	fn();
 	if (check_case_failed) {
-		check_failures ++;
+		check_failures++;
 		printf("FAIL %s: %s: %s\n", check_suite, name, check_first);
 	} else {
 		printf("PASS %s: %s\n", check_suite, name);

@@ -22,7 +22,7 @@ alloc_aligned_distinct(void)
 	size_t i;
 
 	arena_init(&a, 0);
-	for (i = 0; i < 64; i ++) {
+	for (i = 0; i < 64; i++) {
 		p[i] = arena_alloc(&a, i);
 		CHECK(p[i] != NULL);
 		CHECK(aligned(p[i]));
@@ -30,10 +30,10 @@ alloc_aligned_distinct(void)
 			memset(p[i], (int)i, i);
 		}
 	}
-	for (i = 1; i < 64; i ++) {
+	for (i = 1; i < 64; i++) {
 		CHECK(p[i] != p[i - 1]);
 	}
-	for (i = 0; i < 64; i ++) {
+	for (i = 0; i < 64; i++) {
 		CHECK(i == 0 || (unsigned char)p[i][i - 1] == i);
 	}
 	arena_free(&a);
@@ -64,18 +64,18 @@ reset_reuses_blocks(void)
 {
 	struct arena a;
 	void *first[8], *again[8];
-	size_t sizes[8] = { 100, 70000, 5, 65536, 200000, 1, 0, 4096 };
+	size_t sizes[8] = {100, 70000, 5, 65536, 200000, 1, 0, 4096};
 	size_t i, total;
 
 	arena_init(&a, 0);
-	for (i = 0; i < 8; i ++) {
+	for (i = 0; i < 8; i++) {
 		first[i] = arena_alloc(&a, sizes[i]);
 		CHECK(first[i] != NULL);
 	}
 	total = a.total;
 	arena_reset(&a);
 	CHECK(a.live == 0 && a.used == 0 && a.cur == a.first);
-	for (i = 0; i < 8; i ++) {
+	for (i = 0; i < 8; i++) {
 		again[i] = arena_alloc(&a, sizes[i]);
 		CHECK(again[i] == first[i]);
 	}
@@ -143,7 +143,7 @@ limit_after_reuse(void)
 	int i;
 
 	arena_init(&a, lim);
-	for (i = 0; i < 3; i ++) {
+	for (i = 0; i < 3; i++) {
 		CHECK(arena_alloc(&a, ARENA_BLOCK - 100) != NULL);
 	}
 	CHECK(a.total == lim);
@@ -155,7 +155,7 @@ limit_after_reuse(void)
 	arena_free(&a);
 
 	/* live data in the first block: only the empty ones after it go */
-	for (i = 0; i < 3; i ++) {
+	for (i = 0; i < 3; i++) {
 		CHECK(arena_alloc(&a, ARENA_BLOCK - 100) != NULL);
 	}
 	arena_reset(&a);
@@ -210,7 +210,7 @@ static void
 strndup_copies(void)
 {
 	struct arena a;
-	char src[5] = { 'a', '\0', 'b', 'c', 'd' };
+	char src[5] = {'a', '\0', 'b', 'c', 'd'};
 	char *p;
 
 	arena_init(&a, 0);

@@ -11,7 +11,7 @@ grows_and_keeps_bytes(void)
 	size_t i;
 
 	buf_init(&b, 0);
-	for (i = 0; i < 100000; i ++) {
+	for (i = 0; i < 100000; i++) {
 		buf_addc(&b, (char)('a' + i % 26));
 	}
 	CHECK(b.err == BUF_OK);
@@ -66,7 +66,8 @@ integers(void)
 	buf_addi(&b, LLONG_MIN);
 	buf_addc(&b, ' ');
 	buf_addi(&b, LLONG_MAX);
-	CHECK_EQ_STR(buf_cstr(&b), "0 -42 -9223372036854775808 "
+	CHECK_EQ_STR(buf_cstr(&b),
+		"0 -42 -9223372036854775808 "
 		"9223372036854775807");
 	buf_free(&b);
 }

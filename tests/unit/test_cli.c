@@ -7,14 +7,14 @@
 #include "cli.h"
 
 static int
-parse(struct cli *c, char *err, const char *a1, const char *a2,
-	const char *a3, const char *a4, const char *a5, const char *a6)
+parse(struct cli *c, char *err, const char *a1, const char *a2, const char *a3,
+	const char *a4, const char *a5, const char *a6)
 {
-	const char *v[8] = { "source-pylon", a1, a2, a3, a4, a5, a6, NULL };
+	const char *v[8] = {"source-pylon", a1, a2, a3, a4, a5, a6, NULL};
 	int n = 1;
 
 	while (n < 7 && v[n] != NULL) {
-		n ++;
+		n++;
 	}
 	return cli_parse(c, n, (char **)v, err, 256);
 }
@@ -28,15 +28,16 @@ good_lines(void)
 	CHECK(parse(&c, err, "spec", 0, 0, 0, 0, 0) == 0 && c.cmd == CLI_SPEC);
 	CHECK(parse(&c, err, "check", "--config", "c.json", 0, 0, 0) == 0);
 	CHECK(c.cmd == CLI_CHECK && strcmp(c.config, "c.json") == 0);
-	CHECK(parse(&c, err, "discover", "--config=x.json", "--debug", 0, 0,
-		0) == 0);
+	CHECK(parse(&c, err, "discover", "--config=x.json", "--debug", 0, 0, 0)
+		== 0);
 	CHECK(c.cmd == CLI_DISCOVER && strcmp(c.config, "x.json") == 0);
-	CHECK(parse(&c, err, "read", "--catalog", "k", "--config=c",
-		"--state", "s") == 0);
+	CHECK(parse(&c, err, "read", "--catalog", "k", "--config=c", "--state",
+		      "s")
+		== 0);
 	CHECK(c.cmd == CLI_READ && strcmp(c.catalog, "k") == 0
 		&& strcmp(c.config, "c") == 0 && strcmp(c.state, "s") == 0);
-	CHECK(parse(&c, err, "read", "--config", "c", "--catalog", "k", 0)
-		== 0 && c.state == NULL);
+	CHECK(parse(&c, err, "read", "--config", "c", "--catalog", "k", 0) == 0
+		&& c.state == NULL);
 	CHECK(parse(&c, err, "--version", 0, 0, 0, 0, 0) == 0
 		&& c.cmd == CLI_VERSION);
 	CHECK(parse(&c, err, "--help", 0, 0, 0, 0, 0) == 0
@@ -61,16 +62,16 @@ bad_lines(void)
 		&& strstr(err, "needs a file"));
 	CHECK(parse(&c, err, "check", "--config=", 0, 0, 0, 0) < 0
 		&& strstr(err, "empty"));
-	CHECK(parse(&c, err, "check", "--config", "a", "--config", "b", 0)
-		< 0 && strstr(err, "twice"));
+	CHECK(parse(&c, err, "check", "--config", "a", "--config", "b", 0) < 0
+		&& strstr(err, "twice"));
 	CHECK(parse(&c, err, "check", "--cfg", "a", 0, 0, 0) < 0
 		&& strstr(err, "unknown flag '--cfg'"));
-	CHECK(parse(&c, err, "check", "--config", "a", "--catalog", "b", 0)
-		< 0 && strstr(err, "no --catalog"));
+	CHECK(parse(&c, err, "check", "--config", "a", "--catalog", "b", 0) < 0
+		&& strstr(err, "no --catalog"));
 	CHECK(parse(&c, err, "read", "--config", "a", 0, 0, 0) < 0
 		&& strstr(err, "--catalog"));
-	CHECK(parse(&c, err, "read", "--config", "a", "--catalog", "b", "x")
-		< 0 && strstr(err, "unexpected argument 'x'"));
+	CHECK(parse(&c, err, "read", "--config", "a", "--catalog", "b", "x") < 0
+		&& strstr(err, "unexpected argument 'x'"));
 	CHECK(parse(&c, err, "spec", "--state", "s", 0, 0, 0) < 0);
 }
 

@@ -31,12 +31,14 @@ run_capture(void (*fn)(void))
 static void
 emit_some(void)
 {
-	static const char page[] =
-		"{ \"data\" : [ {\"id\": \"m1\", \"issue_id\": null, \"x\": [1, "
-		"2]},\n {\"id\":\"m2\",\"issue_id\":\"other\"}, {}, {\"id\":\"m3\"}"
-		" ] }";
-	const char *kv[4] = { "issue_id", "iss\"1", "issue_updated_at",
-		"2026-01-01T00:00:00Z" };
+	static const char page[]
+		= "{ \"data\" : [ {\"id\": \"m1\", \"issue_id\": null, \"x\": "
+		  "[1, "
+		  "2]},\n {\"id\":\"m2\",\"issue_id\":\"other\"}, {}, "
+		  "{\"id\":\"m3\"}"
+		  " ] }";
+	const char *kv[4] = {"issue_id", "iss\"1", "issue_updated_at",
+		"2026-01-01T00:00:00Z"};
 	struct emitter em;
 	struct json_doc d;
 	struct json_error e;
@@ -63,24 +65,37 @@ records_and_states(void)
 {
 	char *s = run_capture(emit_some);
 
-	CHECK(strstr(s, "{\"type\":\"RECORD\",\"record\":{\"stream\":"
-		"\"issue_messages\",\"data\":{\"id\":\"m1\",\"x\":[1,2],"
-		"\"issue_id\":\"iss\\\"1\"},\"emitted_at\":1234}}\n") != NULL);
+	CHECK(strstr(s,
+		      "{\"type\":\"RECORD\",\"record\":{\"stream\":"
+		      "\"issue_messages\",\"data\":{\"id\":\"m1\",\"x\":[1,2],"
+		      "\"issue_id\":\"iss\\\"1\"},\"emitted_at\":1234}}\n")
+		!= NULL);
 	CHECK(strstr(s, "\"data\":{\"id\":\"m2\",\"issue_id\":\"other\"}")
 		!= NULL);
 	CHECK(strstr(s, "\"data\":{}") == NULL);
-	CHECK(strstr(s, "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\","
-		"\"stream\":{\"stream_descriptor\":{\"name\":\"issue_messages\"},"
-		"\"stream_state\":{\"updated_at\":\"2026-01-02T00:00:00Z\"}},"
-		"\"sourceStats\":{\"recordCount\":3.0}}}\n") != NULL);
-	CHECK(strstr(s, "\"data\":{\"id\":\"m3\",\"issue_id\":\"iss\\\"1\","
-		"\"issue_updated_at\":\"2026-01-01T00:00:00Z\"},"
-		"\"emitted_at\":99") != NULL);
-	CHECK(strstr(s, "\"stream_state\":{\"issue_updated_at\":"
-		"\"2026-01-02T00:00:00.500Z\"}},\"sourceStats\":{\"recordCount\":"
-		"1.0}") != NULL);
-	CHECK(strstr(s, "\"stream_state\":{\"__ab_no_cursor_state_message\":"
-		"true}},\"sourceStats\":{\"recordCount\":0.0}") != NULL);
+	CHECK(strstr(s,
+		      "{\"type\":\"STATE\",\"state\":{\"type\":\"STREAM\","
+		      "\"stream\":{\"stream_descriptor\":{\"name\":\"issue_"
+		      "messages\"},"
+		      "\"stream_state\":{\"updated_at\":\"2026-01-02T00:00:"
+		      "00Z\"}},"
+		      "\"sourceStats\":{\"recordCount\":3.0}}}\n")
+		!= NULL);
+	CHECK(strstr(s,
+		      "\"data\":{\"id\":\"m3\",\"issue_id\":\"iss\\\"1\","
+		      "\"issue_updated_at\":\"2026-01-01T00:00:00Z\"},"
+		      "\"emitted_at\":99")
+		!= NULL);
+	CHECK(strstr(s,
+		      "\"stream_state\":{\"issue_updated_at\":"
+		      "\"2026-01-02T00:00:00.500Z\"}},\"sourceStats\":{"
+		      "\"recordCount\":"
+		      "1.0}")
+		!= NULL);
+	CHECK(strstr(s,
+		      "\"stream_state\":{\"__ab_no_cursor_state_message\":"
+		      "true}},\"sourceStats\":{\"recordCount\":0.0}")
+		!= NULL);
 	free(s);
 }
 

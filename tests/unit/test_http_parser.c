@@ -13,10 +13,10 @@
 #include "http.h"
 
 struct result {
-	int rc;                  /* after eof when the input ran out */
+	int rc; /* after eof when the input ran out */
 	int code;
 	char msg[320];
-	size_t used;             /* bytes consumed in all */
+	size_t used; /* bytes consumed in all */
 	struct http_header_info h;
 	char body[1 << 17];
 	size_t body_len;
@@ -112,7 +112,7 @@ parse_n(const char *s, size_t n, size_t max_body, int head)
 	int ok = 1;
 
 	run(s, n, max_body, head, 0, NULL, &one);
-	for (seed = 1; seed < 42 && ok; seed ++) {
+	for (seed = 1; seed < 42 && ok; seed++) {
 		run(s, n, max_body, head, seed, NULL, &piece);
 		ok = same(&one, &piece);
 	}
@@ -143,7 +143,8 @@ static void
 content_length(void)
 {
 	CHECK(parse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
-		"Content-Type: application/json\r\n\r\nhello") == 1);
+		    "Content-Type: application/json\r\n\r\nhello")
+		== 1);
 	CHECK(body_is("hello"));
 	CHECK(one.h.keep_alive == 1 && one.h.content_length == 5);
 	CHECK_EQ_STR(one.h.content_type, "application/json");
@@ -155,7 +156,8 @@ content_length(void)
 
 	/* Equal repeated values and lists are one value. */
 	CHECK(parse("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n"
-		"content-length:2 \r\n\r\nok") == 1);
+		    "content-length:2 \r\n\r\nok")
+		== 1);
 	CHECK(parse("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n") == 1);
 	CHECK(one.body_len == 0);
 }
@@ -164,21 +166,27 @@ static void
 chunked(void)
 {
 	CHECK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"1\r\na\r\n7;name=value;x\r\nbcdefgh\r\n000A \t;e\r\n"
-		"0123456789\r\n0\r\nX-Trailer: 1\r\nY: 2\r\n\r\nNEXT") == 1);
+		    "1\r\na\r\n7;name=value;x\r\nbcdefgh\r\n000A \t;e\r\n"
+		    "0123456789\r\n0\r\nX-Trailer: 1\r\nY: 2\r\n\r\nNEXT")
+		== 1);
 	CHECK(body_is("abcdefgh0123456789"));
 	CHECK(one.h.chunked == 1 && one.h.keep_alive == 1);
-	CHECK(one.used == strlen("HTTP/1.1 200 OK\r\nTransfer-Encoding: "
-		"chunked\r\n\r\n1\r\na\r\n7;name=value;x\r\nbcdefgh\r\n"
-		"000A \t;e\r\n0123456789\r\n0\r\nX-Trailer: 1\r\nY: 2\r\n"
-		"\r\n"));
+	CHECK(one.used
+		== strlen(
+			"HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+			"chunked\r\n\r\n1\r\na\r\n7;name=value;x\r\nbcdefgh\r\n"
+			"000A \t;e\r\n0123456789\r\n0\r\nX-Trailer: 1\r\nY: "
+			"2\r\n"
+			"\r\n"));
 	CHECK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n"
-		"a\r\n0123456789\r\n0\r\n\r\n") == 1);
+		    "a\r\n0123456789\r\n0\r\n\r\n")
+		== 1);
 	CHECK(body_is("0123456789"));
 
 	/* Trailers cannot change the framing. */
 	CHECK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"0\r\nContent-Length: 9\r\nLocation: /x\r\n\r\n") == 1);
+		    "0\r\nContent-Length: 9\r\nLocation: /x\r\n\r\n")
+		== 1);
 	CHECK(one.h.content_length == -1 && one.h.location[0] == '\0');
 }
 
@@ -196,15 +204,18 @@ static void
 keep_alive(void)
 {
 	CHECK(parse("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"
-		"Content-Length: 0\r\n\r\n") == 1);
+		    "Content-Length: 0\r\n\r\n")
+		== 1);
 	CHECK(one.h.keep_alive == 1);
 	CHECK(parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n") == 1);
 	CHECK(one.h.keep_alive == 0);
 	CHECK(parse("HTTP/1.1 200 OK\r\nConnection: Keep-Alive, CLOSE\r\n"
-		"Content-Length: 0\r\n\r\n") == 1);
+		    "Content-Length: 0\r\n\r\n")
+		== 1);
 	CHECK(one.h.keep_alive == 0);
 	CHECK(parse("HTTP/1.1 200 OK\r\nConnection: upgrade\r\n"
-		"Content-Length: 0\r\n\r\n") == 1);
+		    "Content-Length: 0\r\n\r\n")
+		== 1);
 	CHECK(one.h.keep_alive == 1);
 }
 
@@ -218,15 +229,17 @@ no_body(void)
 	CHECK(parse("HTTP/1.1 204 No Content\r\n\r\nX") == 1);
 	CHECK(one.used == 27);
 	CHECK(parse("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: "
-		"chunked\r\n\r\n") == 1);
+		    "chunked\r\n\r\n")
+		== 1);
 }
 
 static void
 informational(void)
 {
 	CHECK(parse("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early\r\n"
-		"Link: </x>\r\nContent-Length: 7\r\n\r\nHTTP/1.1 200 OK\r\n"
-		"Content-Length: 2\r\n\r\nok") == 1);
+		    "Link: </x>\r\nContent-Length: 7\r\n\r\nHTTP/1.1 200 OK\r\n"
+		    "Content-Length: 2\r\n\r\nok")
+		== 1);
 	CHECK(one.h.status == 200 && body_is("ok"));
 	CHECK(one.h.content_length == 2);
 	CHECK(parse("HTTP/1.1 101 Switching Protocols\r\n\r\n") == -1);
@@ -240,7 +253,8 @@ status_lines(void)
 	CHECK(parse("HTTP/1.1 404 \r\nContent-Length: 0\r\n\r\n") == 1);
 	CHECK(one.h.status == 404);
 	CHECK(parse("HTTP/1.1 599 Odd \x80\xff\t!\r\nContent-Length: 0\r\n"
-		"\r\n") == 1);
+		    "\r\n")
+		== 1);
 	CHECK(parse("HTTP/1.1 2x0 OK\r\n\r\n") == -1);
 	CHECK(one.code == HTTP_E_PROTOCOL);
 	CHECK(parse("HTTP/2 200 OK\r\n\r\n") == -1);
@@ -260,10 +274,9 @@ status_lines(void)
 static void
 bad_headers(void)
 {
-	static const char *const bad[] = {
-		"Bad Name: x\r\n", "Name : x\r\n", ": x\r\n", "N\x01: x\r\n",
-		"X: a\r\n b\r\n", "X: a\r\n\tb\r\n", "X: a\rb\r\n",
-		"X: a\n", "X: a\x7f\r\n", "X\r\n", "X: a\r\r\n",
+	static const char *const bad[] = {"Bad Name: x\r\n", "Name : x\r\n",
+		": x\r\n", "N\x01: x\r\n", "X: a\r\n b\r\n", "X: a\r\n\tb\r\n",
+		"X: a\rb\r\n", "X: a\n", "X: a\x7f\r\n", "X\r\n", "X: a\r\r\n",
 		"Content-Length: 5, 6\r\n", "Content-Length: -1\r\n",
 		"Content-Length: +5\r\n", "Content-Length:\r\n",
 		"Content-Length: 0x10\r\n", "Content-Length: 5,\r\n",
@@ -273,51 +286,50 @@ bad_headers(void)
 		"Transfer-Encoding: chunked, chunked\r\n",
 		"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
 		"Transfer-Encoding: identity\r\n",
-		"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n",
-		NULL
-	};
+		"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n", NULL};
 	char r[512];
 	size_t i;
 
-	for (i = 0; bad[i] != NULL; i ++) {
+	for (i = 0; bad[i] != NULL; i++) {
 		snprintf(r, sizeof r, "HTTP/1.1 200 OK\r\n%s\r\n0\r\n\r\n",
 			bad[i]);
 		CHECK(parse(r) == -1);
 		CHECK(one.code == HTTP_E_PROTOCOL);
 	}
-	CHECK(parse_n("HTTP/1.1 200 OK\r\nX: a\0b\r\n\r\n", 27, 10, 0)
-		== -1);
+	CHECK(parse_n("HTTP/1.1 200 OK\r\nX: a\0b\r\n\r\n", 27, 10, 0) == -1);
 	CHECK(one.code == HTTP_E_PROTOCOL);
 	CHECK(parse("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"0\r\n\r\n") == -1);
+		    "0\r\n\r\n")
+		== -1);
 }
 
 static void
 bad_chunks(void)
 {
-	static const char *const bad[] = {
-		"\r\n", "5 \r\nhello\r\n0\r\n\r\n", "zz\r\n",
-		"5\r\nhelloX\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n",
+	static const char *const bad[] = {"\r\n", "5 \r\nhello\r\n0\r\n\r\n",
+		"zz\r\n", "5\r\nhelloX\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n",
 		"5;a\x01\r\nhello\r\n0\r\n\r\n", "5\nhello\r\n0\r\n\r\n",
 		"-5\r\nhello\r\n0\r\n\r\n", "0x5\r\nhello\r\n0\r\n\r\n",
-		"ffffffffffffffff\r\n", "0\r\nbad trailer\r\n\r\n",
-		NULL
-	};
+		"ffffffffffffffff\r\n", "0\r\nbad trailer\r\n\r\n", NULL};
 	char r[512];
 	size_t i;
 
-	for (i = 0; bad[i] != NULL; i ++) {
-		snprintf(r, sizeof r, "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
-			"chunked\r\n\r\n%s", bad[i]);
+	for (i = 0; bad[i] != NULL; i++) {
+		snprintf(r, sizeof r,
+			"HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+			"chunked\r\n\r\n%s",
+			bad[i]);
 		CHECK(parse(r) == -1);
 		CHECK(one.code == HTTP_E_PROTOCOL);
 	}
 	CHECK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"00000000000000001\r\nx\r\n0\r\n\r\n") == -1);
+		    "00000000000000001\r\nx\r\n0\r\n\r\n")
+		== -1);
 	CHECK(one.code == HTTP_E_LIMIT);
 	CHECK(strstr(one.msg, "HTTP_MAX_CHUNK_DIGITS") != NULL);
 	CHECK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"0000000000000001\r\nx\r\n0\r\n\r\n") == 1);
+		    "0000000000000001\r\nx\r\n0\r\n\r\n")
+		== 1);
 }
 
 static void
@@ -330,8 +342,8 @@ limits(void)
 	/* Header bytes. */
 	n = (size_t)snprintf(big, sizeof big, "HTTP/1.1 200 OK\r\n");
 	while (n < HTTP_MAX_HEADER_BYTES) {
-		n += (size_t)snprintf(big + n, sizeof big - n,
-			"X-Filler: %0900d\r\n", 0);
+		n += (size_t)snprintf(
+			big + n, sizeof big - n, "X-Filler: %0900d\r\n", 0);
 	}
 	n += (size_t)snprintf(big + n, sizeof big - n, "\r\n");
 	CHECK(parse_n(big, n, 100, 0) == -1);
@@ -339,18 +351,18 @@ limits(void)
 	CHECK(strstr(one.msg, "HTTP_MAX_HEADER_BYTES") != NULL);
 
 	/* Header count: exactly the limit passes, one more fails. */
-	for (i = HTTP_MAX_HEADERS; i <= HTTP_MAX_HEADERS + 1; i ++) {
+	for (i = HTTP_MAX_HEADERS; i <= HTTP_MAX_HEADERS + 1; i++) {
 		size_t k;
 
 		n = (size_t)snprintf(big, sizeof big, "HTTP/1.1 200 OK\r\n");
-		for (k = 0; k + 1 < i; k ++) {
-			n += (size_t)snprintf(big + n, sizeof big - n,
-				"X-%zu: y\r\n", k);
+		for (k = 0; k + 1 < i; k++) {
+			n += (size_t)snprintf(
+				big + n, sizeof big - n, "X-%zu: y\r\n", k);
 		}
-		n += (size_t)snprintf(big + n, sizeof big - n,
-			"Content-Length: 0\r\n\r\n");
-		CHECK(parse_n(big, n, 100, 0) == (i == HTTP_MAX_HEADERS ? 1
-			: -1));
+		n += (size_t)snprintf(
+			big + n, sizeof big - n, "Content-Length: 0\r\n\r\n");
+		CHECK(parse_n(big, n, 100, 0)
+			== (i == HTTP_MAX_HEADERS ? 1 : -1));
 	}
 	CHECK(one.code == HTTP_E_LIMIT);
 	CHECK(strstr(one.msg, "HTTP_MAX_HEADERS") != NULL);
@@ -360,9 +372,13 @@ limits(void)
 		== -1);
 	CHECK(one.code == HTTP_E_LIMIT && strstr(one.msg, "max_body"));
 	CHECK(parse_max("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
-		"0123456789", 10) == 1);
+			"0123456789",
+		      10)
+		== 1);
 	CHECK(parse_max("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
-		"\r\n6\r\n012345\r\n5\r\n", 10) == -1);
+			"\r\n6\r\n012345\r\n5\r\n",
+		      10)
+		== -1);
 	CHECK(one.code == HTTP_E_LIMIT && one.body_len == 6);
 	CHECK(parse_max("HTTP/1.1 200 OK\r\n\r\n0123456789", 10) == 1);
 	CHECK(parse_max("HTTP/1.1 200 OK\r\n\r\n0123456789A", 10) == -1);
@@ -370,8 +386,8 @@ limits(void)
 
 	/* The caller's buffer limit counts too. */
 	buf_init(&small, 4);
-	run("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", 43, 100, 0,
-		0, &small, &one);
+	run("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", 43, 100, 0, 0,
+		&small, &one);
 	CHECK(strlen("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
 		== 43);
 	CHECK(one.rc == -1 && one.code == HTTP_E_LIMIT);
@@ -386,12 +402,13 @@ kept_fields(void)
 
 	memset(longv, 'a', sizeof longv - 1);
 	longv[sizeof longv - 1] = '\0';
-	snprintf(r, sizeof r, "HTTP/1.1 429 Too Many\r\nRetry-After:  7 \r\n"
+	snprintf(r, sizeof r,
+		"HTTP/1.1 429 Too Many\r\nRetry-After:  7 \r\n"
 		"X-Rate-Limit-Remaining: 0\r\nx-rate-limit-limit: 60\r\n"
 		"X-Rate-Limit-Reset: soon\r\nContent-Type: %s\r\n"
 		"X-A-Header-Name-Longer-Than-Thirty-Two: 1\r\nX-Long: %s\r\n"
-		"Location: /%s\r\nContent-Length: 0\r\n\r\n", longv, longv,
-		longv);
+		"Location: /%s\r\nContent-Length: 0\r\n\r\n",
+		longv, longv, longv);
 	CHECK(parse(r) == 1);
 	CHECK(one.h.status == 429);
 	CHECK_EQ_STR(one.h.retry_after, "7");
@@ -402,8 +419,10 @@ kept_fields(void)
 	CHECK(one.h.location[0] == '/');
 
 	/* A Content-Length too long to keep is refused, not misread. */
-	snprintf(r, sizeof r, "HTTP/1.1 200 OK\r\nContent-Length: %s1\r\n"
-		"\r\n", longv);
+	snprintf(r, sizeof r,
+		"HTTP/1.1 200 OK\r\nContent-Length: %s1\r\n"
+		"\r\n",
+		longv);
 	memset(r + 33, '0', 599);
 	CHECK(parse(r) == -1);
 }
@@ -414,14 +433,15 @@ eof_cases(void)
 	CHECK(parse("") == -1 && one.code == HTTP_E_CLOSED);
 	CHECK(parse("HTTP/1.1 200 OK\r\nContent-") == -1);
 	CHECK(one.code == HTTP_E_TRUNCATED);
-	CHECK(parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
-		== -1);
+	CHECK(parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc") == -1);
 	CHECK(one.code == HTTP_E_TRUNCATED && strstr(one.msg, "3 of 10"));
 	CHECK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"5\r\nab") == -1);
+		    "5\r\nab")
+		== -1);
 	CHECK(one.code == HTTP_E_TRUNCATED);
 	CHECK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"0\r\n") == -1);
+		    "0\r\n")
+		== -1);
 	CHECK(one.code == HTTP_E_TRUNCATED);
 	CHECK(parse("HTTP/1.1 100 Continue\r\n\r\n") == -1);
 	CHECK(one.code == HTTP_E_TRUNCATED);
@@ -442,8 +462,7 @@ sticky(void)
 	CHECK(http_parser_eof(&p) == -1);
 	CHECK(p.err.code == HTTP_E_PROTOCOL);
 	http_parser_init(&p, &b, 100, 0);
-	CHECK(http_parser_feed(&p, "HTTP/1.1 204 OK\r\n\r\n", 19, &used)
-		== 1);
+	CHECK(http_parser_feed(&p, "HTTP/1.1 204 OK\r\n\r\n", 19, &used) == 1);
 	CHECK(http_parser_feed(&p, "more", 4, &used) == 1 && used == 0);
 	CHECK(http_parser_eof(&p) == 1);
 	buf_free(&b);
@@ -460,8 +479,7 @@ retry_after(void)
 	CHECK(http_retry_after_ms("0", 0, cap) == 0);
 	CHECK(http_retry_after_ms("0007", 0, cap) == 7000);
 	CHECK(http_retry_after_ms("120", 0, 60000) == 60000);
-	CHECK(http_retry_after_ms("99999999999999999999999999", 0, cap)
-		== cap);
+	CHECK(http_retry_after_ms("99999999999999999999999999", 0, cap) == cap);
 	CHECK(http_retry_after_ms("", 0, cap) == -1);
 	CHECK(http_retry_after_ms(NULL, 0, cap) == -1);
 	CHECK(http_retry_after_ms("-5", 0, cap) == -1);
@@ -471,8 +489,8 @@ retry_after(void)
 
 	CHECK(http_retry_after_ms("Sun, 06 Nov 1994 08:49:47 GMT", t0, cap)
 		== 10000);
-	CHECK(http_retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", t0 + 5,
-		cap) == 0);
+	CHECK(http_retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", t0 + 5, cap)
+		== 0);
 	CHECK(http_retry_after_ms("Mon, 07 Nov 1994 08:49:37 GMT", t0, cap)
 		== cap);
 	CHECK(http_retry_after_ms("Sunday, 06-Nov-94 08:49:47 GMT", t0, cap)
@@ -481,8 +499,8 @@ retry_after(void)
 		== 10000);
 	CHECK(http_retry_after_ms("Thu, 29 Feb 2024 00:00:00 GMT", now, cap)
 		== 0);
-	CHECK(http_retry_after_ms("Sunday, 06-Nov-94 08:49:47 GMT", now,
-		cap) == 0);   /* 1994, not 2094 */
+	CHECK(http_retry_after_ms("Sunday, 06-Nov-94 08:49:47 GMT", now, cap)
+		== 0); /* 1994, not 2094 */
 	CHECK(http_retry_after_ms("Mon, 06 Nov 1994 08:49:47 GMT", t0, cap)
 		== -1);
 	CHECK(http_retry_after_ms("Sun, 31 Feb 1994 08:49:47 GMT", t0, cap)

@@ -38,15 +38,15 @@ shape(const struct json_doc *d)
 	const struct json_tok *t;
 
 	out[0] = '\0';
-	for (i = 0; i < d->ntok && w < sizeof out - 32; i ++) {
+	for (i = 0; i < d->ntok && w < sizeof out - 32; i++) {
 		t = &d->tok[i];
 		if (i > 0) {
-			out[w ++] = ' ';
+			out[w++] = ' ';
 		}
-		out[w ++] = letter[t->type];
+		out[w++] = letter[t->type];
 		if (t->type == JSON_OBJECT || t->type == JSON_ARRAY) {
-			w += (size_t)snprintf(out + w, sizeof out - w, "%u",
-				t->size);
+			w += (size_t)snprintf(
+				out + w, sizeof out - w, "%u", t->size);
 		}
 		w += (size_t)snprintf(out + w, sizeof out - w, "/%u", t->next);
 	}
@@ -105,10 +105,9 @@ layout(void)
 	CHECK(shape_is("{}", "o0/1"));
 	CHECK(shape_is("[ ]", "a0/1"));
 	CHECK(shape_is("{\"a\":[1]}", "o1/4 s/2 a1/4 n/4"));
-	CHECK(shape_is("[1,[2,[]],{},3]",
-		"a4/7 n/2 a2/5 n/4 a0/5 o0/6 n/7"));
+	CHECK(shape_is("[1,[2,[]],{},3]", "a4/7 n/2 a2/5 n/4 a0/5 o0/6 n/7"));
 	CHECK(shape_is("{ \"a\" : { \"b\" : null } , "
-		"\"c\" : [ true , false ] }",
+		       "\"c\" : [ true , false ] }",
 		"o2/9 s/2 o1/5 s/4 z/5 s/6 a2/9 t/8 f/9"));
 	CHECK(shape_is("[[[[]]]]", "a1/4 a1/4 a1/4 a0/4"));
 }
@@ -208,7 +207,7 @@ static void
 numbers_valid(void)
 {
 	CHECK(shape_is("[0,-0,-0.0,1e5,1E+5,1e-5,0.5e0,12345678901234567890"
-		"1234567890,1e400,-1e-400]",
+		       "1234567890,1e400,-1e-400]",
 		"a10/11 n/2 n/3 n/4 n/5 n/6 n/7 n/8 n/9 n/10 n/11"));
 }
 
@@ -216,8 +215,10 @@ static void
 escapes_valid(void)
 {
 	CHECK(shape_is("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\u20AC"
-		"\\ud83d\\ude00\\uDBFF\\uDFFF\\u0000\"", "s/1"));
-	CHECK(shape_is("\"\x7f \xc2\x80 \xdf\xbf \xe0\xa0\x80 \xef\xbf\xbf "
+		       "\\ud83d\\ude00\\uDBFF\\uDFFF\\u0000\"",
+		"s/1"));
+	CHECK(shape_is(
+		"\"\x7f \xc2\x80 \xdf\xbf \xe0\xa0\x80 \xef\xbf\xbf "
 		"\xf0\x90\x80\x80 \xf4\x8f\xbf\xbf \xed\x9f\xbf \xee\x80\x80\"",
 		"s/1"));
 }
@@ -258,18 +259,18 @@ utf8_errors(void)
 {
 	CHECK(err_is("\"\x80\"", JSON_E_UTF8, 1));
 	CHECK(err_is("\"\xbf\"", JSON_E_UTF8, 1));
-	CHECK(err_is("\"\xc0\xaf\"", JSON_E_UTF8, 1));       /* overlong */
+	CHECK(err_is("\"\xc0\xaf\"", JSON_E_UTF8, 1)); /* overlong */
 	CHECK(err_is("\"\xc1\xbf\"", JSON_E_UTF8, 1));
 	CHECK(err_is("\"\xe0\x80\xaf\"", JSON_E_UTF8, 1));
 	CHECK(err_is("\"\xe0\x9f\xbf\"", JSON_E_UTF8, 1));
 	CHECK(err_is("\"\xf0\x8f\xbf\xbf\"", JSON_E_UTF8, 1));
-	CHECK(err_is("\"\xed\xa0\x80\"", JSON_E_UTF8, 1));   /* surrogate */
+	CHECK(err_is("\"\xed\xa0\x80\"", JSON_E_UTF8, 1)); /* surrogate */
 	CHECK(err_is("\"\xed\xbf\xbf\"", JSON_E_UTF8, 1));
 	CHECK(err_is("\"\xf4\x90\x80\x80\"", JSON_E_UTF8, 1)); /* > 10FFFF */
 	CHECK(err_is("\"\xf5\x80\x80\x80\"", JSON_E_UTF8, 1));
 	CHECK(err_is("\"\xff\"", JSON_E_UTF8, 1));
 	CHECK(err_is("\"\xfe\"", JSON_E_UTF8, 1));
-	CHECK(err_is("\"ab\xe2\x82\"", JSON_E_UTF8, 3));    /* truncated */
+	CHECK(err_is("\"ab\xe2\x82\"", JSON_E_UTF8, 3)); /* truncated */
 	CHECK(err_is("\"ab\xe2\x82", JSON_E_UTF8, 3));
 	CHECK(err_is("\"\xf0\x9f\x98\"", JSON_E_UTF8, 1));
 	CHECK(err_is("\"\xc3\"", JSON_E_UTF8, 1));
@@ -282,7 +283,7 @@ utf8_errors(void)
 static void
 limits(void)
 {
-	struct json_limits lim = { 3, 100, 1000 };
+	struct json_limits lim = {3, 100, 1000};
 	struct json_doc d;
 	struct json_error e;
 
@@ -328,7 +329,7 @@ deep_default_limit(void)
 	struct json_error e;
 	size_t i;
 
-	for (i = 0; i < 200; i ++) {
+	for (i = 0; i < 200; i++) {
 		s[i] = '[';
 		s[200 + i] = ']';
 	}

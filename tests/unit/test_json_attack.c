@@ -20,7 +20,7 @@ static size_t page;
 /* Documents that are valid as a whole; the last byte of each matters. */
 static const char *const valid[] = {
 	("{\"id\":\"b5eb9159\",\"number\":1234,\"tags\":[\"bug\"],"
-	"\"owner\":null,\"ok\":true,\"no\":false,\"x\":-1.5e+3}"),
+	 "\"owner\":null,\"ok\":true,\"no\":false,\"x\":-1.5e+3}"),
 	"[\"\\ud83d\\ude00\",\"\\u00e9\\n\\\"\"]",
 	"\"0123456789abcdef\\u20ac\xe2\x82\xac\xf0\x9f\x98\x80\"",
 	"  [ [ ] , { } , [ { \"a\" : [ 1 ] } ] ]  ",
@@ -62,8 +62,7 @@ at_guard(const char *s, size_t n)
 }
 
 static int
-parse_guarded(struct json_doc *d, const char *s, size_t n,
-	struct json_error *e)
+parse_guarded(struct json_doc *d, const char *s, size_t n, struct json_error *e)
 {
 	arena_reset(&A);
 	return json_parse(d, at_guard(s, n), n, &A, NULL, e);
@@ -76,7 +75,7 @@ valid_at_guard(void)
 	struct json_error e;
 	size_t i;
 
-	for (i = 0; i < sizeof valid / sizeof valid[0]; i ++) {
+	for (i = 0; i < sizeof valid / sizeof valid[0]; i++) {
 		CHECK(parse_guarded(&d, valid[i], strlen(valid[i]), &e)
 			== JSON_OK);
 		CHECK(d.ntok > 0 && d.tok[0].next == d.ntok);
@@ -94,7 +93,7 @@ prefix_may_parse(const char *s, size_t n)
 {
 	size_t i, full = strlen(s);
 
-	for (i = n; i < full && s[i] == ' '; i ++) {
+	for (i = n; i < full && s[i] == ' '; i++) {
 	}
 	if (i == full) {
 		return 1;
@@ -111,9 +110,9 @@ truncations_at_guard(void)
 	size_t i, n, len;
 	int r;
 
-	for (i = 0; i < sizeof valid / sizeof valid[0]; i ++) {
+	for (i = 0; i < sizeof valid / sizeof valid[0]; i++) {
 		len = strlen(valid[i]);
-		for (n = 0; n < len; n ++) {
+		for (n = 0; n < len; n++) {
 			r = parse_guarded(&d, valid[i], n, &e);
 			CHECK(e.offset <= n);
 			if (!prefix_may_parse(valid[i], n)) {
@@ -131,20 +130,19 @@ truncations_at_guard(void)
 static void
 mutations_at_guard(void)
 {
-	static const unsigned char subst[] = {
-		0x00, 0x1f, '"', '\\', 'u', '[', ']', '{', '}', ',', ':',
-		'0', '-', '.', 'e', 0x80, 0xc3, 0xe2, 0xed, 0xf0, 0xf4, 0xff
-	};
+	static const unsigned char subst[] = {0x00, 0x1f, '"', '\\', 'u', '[',
+		']', '{', '}', ',', ':', '0', '-', '.', 'e', 0x80, 0xc3, 0xe2,
+		0xed, 0xf0, 0xf4, 0xff};
 	char buf[256];
 	struct json_doc d;
 	struct json_error e;
 	size_t i, j, k, len;
 	int r;
 
-	for (i = 0; i < sizeof valid / sizeof valid[0]; i ++) {
+	for (i = 0; i < sizeof valid / sizeof valid[0]; i++) {
 		len = strlen(valid[i]);
-		for (j = 0; j < len; j ++) {
-			for (k = 0; k < sizeof subst; k ++) {
+		for (j = 0; j < len; j++) {
+			for (k = 0; k < sizeof subst; k++) {
 				memcpy(buf, valid[i], len);
 				buf[j] = (char)subst[k];
 				r = parse_guarded(&d, buf, len, &e);
@@ -164,7 +162,7 @@ scanner_alignment(void)
 	struct json_error e;
 	size_t n;
 
-	for (n = 2; n < 40; n ++) {
+	for (n = 2; n < 40; n++) {
 		memset(buf, 'a', n);
 		buf[0] = '"';
 		buf[n - 1] = '"';
@@ -192,10 +190,10 @@ ones(char *buf, size_t count)
 {
 	size_t i, w = 0;
 
-	buf[w ++] = '[';
-	for (i = 0; i < count; i ++) {
-		buf[w ++] = '1';
-		buf[w ++] = ',';
+	buf[w++] = '[';
+	for (i = 0; i < count; i++) {
+		buf[w++] = '1';
+		buf[w++] = ',';
 	}
 	buf[w - 1] = ']';
 	return w;
@@ -222,19 +220,19 @@ nomem_at_every_allocation(void)
 	docs[1] = valid[3];
 	docs[2] = "7";
 	docs[3] = big;
-	for (i = 0; i < 3; i ++) {
+	for (i = 0; i < 3; i++) {
 		lens[i] = strlen(docs[i]);
 	}
 	lens[3] = ones(big, 3000);
 
-	for (i = 0; i < 4; i ++) {
+	for (i = 0; i < 4; i++) {
 		arena_init(&a, 0);
 		r = json_parse(&d, docs[i], lens[i], &a, NULL, &e);
 		CHECK(r == JSON_OK);
 		base_ntok = d.ntok;
 		arena_free(&a);
 		needed = 0;
-		for (n = 1; n < 100; n ++) {
+		for (n = 1; n < 100; n++) {
 			arena_init(&a, 0);
 			arena_fail_at(&a, n);
 			r = json_parse(&d, docs[i], lens[i], &a, NULL, &e);
@@ -266,10 +264,12 @@ page_sized_document(void)
 	size_t w = 0;
 	int i = 0;
 
-	buf[w ++] = '[';
+	buf[w++] = '[';
 	while (w < page - 40 && w < sizeof buf - 40) {
-		w += (size_t)snprintf(buf + w, sizeof buf - w, "{\"n\":%d,"
-			"\"s\":\"x\\u00e9\xc3\xa9y\",\"z\":null},", i ++);
+		w += (size_t)snprintf(buf + w, sizeof buf - w,
+			"{\"n\":%d,"
+			"\"s\":\"x\\u00e9\xc3\xa9y\",\"z\":null},",
+			i++);
 	}
 	buf[w - 1] = ']';
 	CHECK(parse_guarded(&d, buf, w, &e) == JSON_OK);

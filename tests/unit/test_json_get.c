@@ -40,11 +40,12 @@ str_is(uint32_t t, const char *want, size_t n)
 static void
 decode_every_escape(void)
 {
-	static const char want[] = "\"\\/\b\f\n\r\tA\xc3\xa9\xe2\x82\xac"
-		"\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\0z\xef\xbf\xbf\x7f";
+	static const char want[]
+		= "\"\\/\b\f\n\r\tA\xc3\xa9\xe2\x82\xac"
+		  "\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\0z\xef\xbf\xbf\x7f";
 
 	CHECK(load("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00E9\\u20ac"
-		"\\uD83D\\uDE00\\udbff\\udfff\\u0000z\\uffff\\u007f\""));
+		   "\\uD83D\\uDE00\\udbff\\udfff\\u0000z\\uffff\\u007f\""));
 	CHECK(str_is(0, want, sizeof want - 1));
 	CHECK(load("\"plain \xc3\xa9 text\""));
 	CHECK(str_is(0, "plain \xc3\xa9 text", 13));
@@ -83,7 +84,7 @@ member_lookup(void)
 	uint32_t v;
 
 	CHECK(load("{\"a\":1,\"ab\":2,\"a\\u0062\":3,\"\":4,\"x\":{\"a\":5},"
-		"\"a\":6,\"\\u00e9\":7,\"t\\\"q\":8,\"nul\\u0000x\":9}"));
+		   "\"a\":6,\"\\u00e9\":7,\"t\\\"q\":8,\"nul\\u0000x\":9}"));
 	/* duplicate keys: the last wins */
 	v = json_member(&D, 0, "a");
 	CHECK(v != 0 && D.tok[v].type == JSON_NUMBER
@@ -126,7 +127,7 @@ iteration(void)
 	CHECK(load("[1,[2,3],{\"a\":[]},\"s\",null]"));
 	json_iter_init(&D, 0, &it);
 	while (json_iter_next(&D, &it, &e) && n < 8) {
-		seen[n ++] = e;
+		seen[n++] = e;
 	}
 	CHECK(n == 5);
 	CHECK(seen[0] == 1 && seen[1] == 2 && seen[2] == 5 && seen[3] == 8
@@ -138,7 +139,7 @@ iteration(void)
 	n = 0;
 	while (json_iter_member(&D, &it, &k, &v)) {
 		CHECK(D.tok[k].type == JSON_STRING && v == k + 1);
-		n ++;
+		n++;
 	}
 	CHECK(n == 3 && k == 9 && v == 10);
 
@@ -162,7 +163,7 @@ getters(void)
 	uint32_t t;
 
 	CHECK(load("{\"s\":\"v\\u00e9\",\"n\":null,\"i\":-42,\"f\":1.5,"
-		"\"b\":false,\"o\":{},\"a\":[],\"big\":1e400,\"e\":1e3}"));
+		   "\"b\":false,\"o\":{},\"a\":[],\"big\":1e400,\"e\":1e3}"));
 	CHECK(json_get_str(&D, 0, "s", &A, &s, &n) == JSON_GET_OK);
 	CHECK(n == 3 && strcmp(s, "v\xc3\xa9") == 0);
 	CHECK(json_get_str(&D, 0, "zz", &A, &s, &n) == JSON_GET_ABSENT);
@@ -239,17 +240,17 @@ numbers(void)
 	CHECK(num_of("1e-400", &x) == 0 && x == 0);
 	CHECK(num_of("123456789012345678901234567890", &x) == 0
 		&& x == 123456789012345678901234567890.0);
-	CHECK(num_of("0.000000000000000000000000000001e30", &x) == 0
-		&& x == 1);
-	CHECK(num_of("100000000000000000000000000000e-28", &x) == 0
-		&& x == 10);
+	CHECK(num_of("0.000000000000000000000000000001e30", &x) == 0 && x == 1);
+	CHECK(num_of("100000000000000000000000000000e-28", &x) == 0 && x == 10);
 	CHECK(num_of("1e99999999999999999999", &x) == -1);
 	CHECK(num_of("1e-99999999999999999999", &x) == 0 && x == 0);
 	CHECK(num_of("0e99999999999999999999", &x) == 0 && x == 0);
 	/* halfway between two doubles, decided by a digit far away */
 	CHECK(num_of("9007199254740993", &x) == 0 && x == 9007199254740992.0);
 	CHECK(num_of("9007199254740993.0000000000000000000000000000000000001",
-		&x) == 0 && x == 9007199254740994.0);
+		      &x)
+			== 0
+		&& x == 9007199254740994.0);
 
 	CHECK(int_of("0", &v) == 0 && v == 0);
 	CHECK(int_of("-0", &v) == 0 && v == 0);
@@ -307,7 +308,8 @@ minify(void)
 
 	CHECK(minify_is(" 1 ", "1"));
 	CHECK(minify_is("\"a b\"", "\"a b\""));
-	CHECK(minify_is("{\n  \"a\" : [ 1 , 2.50 ,\t\"x \\n y\" ] ,\r\n"
+	CHECK(minify_is(
+		"{\n  \"a\" : [ 1 , 2.50 ,\t\"x \\n y\" ] ,\r\n"
 		"  \"b\" : { } , \"c\" : [ ] , \"d\" : { \"e\" : null }\n}\n",
 		"{\"a\":[1,2.50,\"x \\n y\"],\"b\":{},\"c\":[],"
 		"\"d\":{\"e\":null}}"));

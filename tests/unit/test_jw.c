@@ -25,7 +25,8 @@ escapes(void)
 	CHECK(str_is("", 0, "\"\""));
 	CHECK(str_is("plain", 5, "\"plain\""));
 	CHECK(str_is("a\"b\\c", 5, "\"a\\\"b\\\\c\""));
-	CHECK(str_is("\n\r\t\b\x01\x1f", 6, "\"\\n\\r\\t\\u0008\\u0001\\u001f\""));
+	CHECK(str_is(
+		"\n\r\t\b\x01\x1f", 6, "\"\\n\\r\\t\\u0008\\u0001\\u001f\""));
 	CHECK(str_is("nul\0x", 5, "\"nul\\u0000x\""));
 	CHECK(str_is("/", 1, "\"/\""));
 }
@@ -45,9 +46,10 @@ invalid_utf8_replaced(void)
 	/* lone continuation, overlong, surrogate, > U+10FFFF, truncated */
 	CHECK(str_is("\x80", 1, "\"\xef\xbf\xbd\""));
 	CHECK(str_is("\xc0\xaf", 2, "\"\xef\xbf\xbd\xef\xbf\xbd\""));
-	CHECK(str_is("\xed\xa0\x80", 3,
-		"\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""));
-	CHECK(str_is("\xf4\x90\x80\x80", 4, "\"\xef\xbf\xbd\xef\xbf\xbd"
+	CHECK(str_is(
+		"\xed\xa0\x80", 3, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""));
+	CHECK(str_is("\xf4\x90\x80\x80", 4,
+		"\"\xef\xbf\xbd\xef\xbf\xbd"
 		"\xef\xbf\xbd\xef\xbf\xbd\""));
 	CHECK(str_is("a\xe2\x82", 3, "\"a\xef\xbf\xbd\xef\xbf\xbd\""));
 	CHECK(jw_utf8_valid_prefix("ok\xff", 3) == 2);

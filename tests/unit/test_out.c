@@ -65,13 +65,18 @@ messages_are_lines(void)
 	char *s = capture(emit_basic);
 
 	CHECK(s != NULL);
-	CHECK(strncmp(s, "{\"a\":1}\n{\"type\":\"LOG\",\"log\":{\"level\":"
-		"\"INFO\",\"message\":\"hello 5 \\\"q\\\"\"}}\n", 58) == 0);
+	CHECK(strncmp(s,
+		      "{\"a\":1}\n{\"type\":\"LOG\",\"log\":{\"level\":"
+		      "\"INFO\",\"message\":\"hello 5 \\\"q\\\"\"}}\n",
+		      58)
+		== 0);
 	CHECK(strstr(s, "\"failure_type\":\"config_error\"") != NULL);
 	CHECK(strstr(s, "\"message\":\"bad\\nthing\"") != NULL);
 	CHECK(strstr(s, "\"stream_descriptor\":{\"name\":\"issues\"}") != NULL);
-	CHECK(strstr(s, "\"reasons\":[{\"type\":\"RATE_LIMITED\","
-		"\"rate_limited\":{\"quota_reset\":1234}}]") != NULL);
+	CHECK(strstr(s,
+		      "\"reasons\":[{\"type\":\"RATE_LIMITED\","
+		      "\"rate_limited\":{\"quota_reset\":1234}}]")
+		!= NULL);
 	CHECK(strstr(s, "\"row_estimate\":99") != NULL);
 	CHECK(s[strlen(s) - 1] == '\n');
 	free(s);
@@ -81,7 +86,8 @@ static void
 emit_secret(void)
 {
 	out_secret("pylon_api_SECRET123");
-	out_log("ERROR", "token pylon_api_SECRET123 twice "
+	out_log("ERROR",
+		"token pylon_api_SECRET123 twice "
 		"pylon_api_SECRET123");
 	out_line("{\"x\":\"pylon_api_SECRET123\"}", 27, 1);
 	out_clear_secrets();
@@ -108,7 +114,7 @@ writer(void *arg)
 	memset(line, 'a' + id, sizeof line);
 	line[0] = '{';
 	line[sizeof line - 1] = '}';
-	for (i = 0; i < 2000; i ++) {
+	for (i = 0; i < 2000; i++) {
 		out_line(line, sizeof line, i % 7 == 0);
 	}
 	return NULL;
@@ -120,10 +126,10 @@ emit_threads(void)
 	pthread_t t[4];
 	long i;
 
-	for (i = 0; i < 4; i ++) {
+	for (i = 0; i < 4; i++) {
 		pthread_create(&t[i], NULL, writer, (void *)i);
 	}
-	for (i = 0; i < 4; i ++) {
+	for (i = 0; i < 4; i++) {
 		pthread_join(t[i], NULL);
 	}
 }
@@ -138,14 +144,14 @@ threads_never_interleave(void)
 	for (line = strtok_r(s, "\n", &save); line != NULL;
 		line = strtok_r(NULL, "\n", &save))
 	{
-		lines ++;
+		lines++;
 		if (strlen(line) != 300) {
-			bad ++;
+			bad++;
 			continue;
 		}
-		for (k = 2; k < 299; k ++) {
+		for (k = 2; k < 299; k++) {
 			if (line[k] != line[1]) {
-				bad ++;
+				bad++;
 				break;
 			}
 		}

@@ -50,40 +50,54 @@ cursors(void)
 	char why[200];
 
 	pager_init(&p);
-	CHECK(doc(&d, "{\"data\":[],\"pagination\":{\"cursor\":\"abc\","
-		"\"has_next_page\":true}}") == 0);
+	CHECK(doc(&d,
+		      "{\"data\":[],\"pagination\":{\"cursor\":\"abc\","
+		      "\"has_next_page\":true}}")
+		== 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) == 1);
 	CHECK(p.more && strcmp(p.cursor, "abc") == 0);
-	CHECK(doc(&d, "{\"pagination\":{\"cursor\":\"def\","
-		"\"has_next_page\":true}}") == 0);
+	CHECK(doc(&d,
+		      "{\"pagination\":{\"cursor\":\"def\","
+		      "\"has_next_page\":true}}")
+		== 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) == 1);
 	/* A cursor seen before is a loop, not a page. */
-	CHECK(doc(&d, "{\"pagination\":{\"cursor\":\"abc\","
-		"\"has_next_page\":true}}") == 0);
+	CHECK(doc(&d,
+		      "{\"pagination\":{\"cursor\":\"abc\","
+		      "\"has_next_page\":true}}")
+		== 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) < 0);
 	CHECK(strstr(why, "repeated") != NULL);
 
 	pager_init(&p);
-	CHECK(doc(&d, "{\"pagination\":{\"cursor\":\"\","
-		"\"has_next_page\":false}}") == 0);
+	CHECK(doc(&d,
+		      "{\"pagination\":{\"cursor\":\"\","
+		      "\"has_next_page\":false}}")
+		== 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) == 0 && !p.more);
 	CHECK(doc(&d, "{\"data\":[]}") == 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) == 0);
 	CHECK(doc(&d, "{\"pagination\":{\"cursor\":\"x\"}}") == 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) == 0);
-	CHECK(doc(&d, "{\"pagination\":{\"cursor\":\"\","
-		"\"has_next_page\":true}}") == 0);
+	CHECK(doc(&d,
+		      "{\"pagination\":{\"cursor\":\"\","
+		      "\"has_next_page\":true}}")
+		== 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) < 0);
-	CHECK(doc(&d, "{\"pagination\":{\"cursor\":\"a\\u0000b\","
-		"\"has_next_page\":true}}") == 0);
+	CHECK(doc(&d,
+		      "{\"pagination\":{\"cursor\":\"a\\u0000b\","
+		      "\"has_next_page\":true}}")
+		== 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) < 0);
 	CHECK(strstr(why, "NUL") != NULL);
 	CHECK(doc(&d, "{\"pagination\":{\"has_next_page\":\"yes\"}}") == 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) < 0);
 	CHECK(doc(&d, "{\"pagination\":7}") == 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) < 0);
-	CHECK(doc(&d, "{\"data\":{\"data\":[],\"pagination\":{\"cursor\":\"q\","
-		"\"has_next_page\":true}}}") == 0);
+	CHECK(doc(&d,
+		      "{\"data\":{\"data\":[],\"pagination\":{\"cursor\":\"q\","
+		      "\"has_next_page\":true}}}")
+		== 0);
 	CHECK(pager_advance(&p, &d, &a, why, sizeof why) == 1);
 }
 

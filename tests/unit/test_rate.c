@@ -24,11 +24,11 @@ even_pacing(void)
 
 	lane_init(&l, "x", 20);
 	iv = lane_interval_ms(&l);
-	CHECK(iv >= 3000 && iv <= 3000 * (100 + RATE_MARGIN_PCT) / 100
-		+ RATE_MARGIN_MS);
+	CHECK(iv >= 3000
+		&& iv <= 3000 * (100 + RATE_MARGIN_PCT) / 100 + RATE_MARGIN_MS);
 	prev = lane_reserve(&l, 1000);
 	CHECK(prev == 1000);
-	for (i = 0; i < 100; i ++) {
+	for (i = 0; i < 100; i++) {
 		t = lane_reserve(&l, 1000);
 		ok &= t - prev == iv;
 		prev = t;
@@ -48,13 +48,13 @@ never_exceeds_a_sliding_window(void)
 	int i, j, worst = 0, n;
 
 	lane_init(&l, "x", 60 * 3.0);
-	for (i = 0; i < 400; i ++) {
+	for (i = 0; i < 400; i++) {
 		slots[i] = lane_reserve(&l, 0);
 	}
-	for (i = 0; i < 400; i ++) {
+	for (i = 0; i < 400; i++) {
 		n = 0;
-		for (j = i; j < 400 && slots[j] < slots[i] + 60000; j ++) {
-			n ++;
+		for (j = i; j < 400 && slots[j] < slots[i] + 60000; j++) {
+			n++;
 		}
 		worst = n > worst ? n : worst;
 	}

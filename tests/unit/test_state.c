@@ -27,16 +27,27 @@ stream_form(void)
 	struct state_in st;
 	char err[512];
 
-	CHECK(parse(&st, "[{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
-		"{\"name\":\"issues\",\"namespace\":null},\"stream_state\":"
-		"{\"created_at\":\"2026-01-02T03:04:05Z\"}},\"sourceStats\":"
-		"{\"recordCount\":3.0},\"id\":7},{\"type\":\"STREAM\",\"stream\":"
-		"{\"stream_descriptor\":{\"name\":\"tags\"},\"stream_state\":"
-		"{\"__ab_no_cursor_state_message\":true}}},{\"type\":\"STREAM\","
-		"\"stream\":{\"stream_descriptor\":{\"name\":\"issue_threads\"},"
-		"\"stream_state\":{\"issue_updated_at\":\"2026-01-02T00:00:00.5Z\""
-		"}}},{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":{"
-		"\"name\":\"nope\"},\"stream_state\":{\"created_at\":1}}}]", err)
+	CHECK(parse(&st,
+		      "[{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
+		      "{\"name\":\"issues\",\"namespace\":null},\"stream_"
+		      "state\":"
+		      "{\"created_at\":\"2026-01-02T03:04:05Z\"}},"
+		      "\"sourceStats\":"
+		      "{\"recordCount\":3.0},\"id\":7},{\"type\":\"STREAM\","
+		      "\"stream\":"
+		      "{\"stream_descriptor\":{\"name\":\"tags\"},\"stream_"
+		      "state\":"
+		      "{\"__ab_no_cursor_state_message\":true}}},{\"type\":"
+		      "\"STREAM\","
+		      "\"stream\":{\"stream_descriptor\":{\"name\":\"issue_"
+		      "threads\"},"
+		      "\"stream_state\":{\"issue_updated_at\":\"2026-01-02T00:"
+		      "00:00.5Z\""
+		      "}}},{\"type\":\"STREAM\",\"stream\":{\"stream_"
+		      "descriptor\":{"
+		      "\"name\":\"nope\"},\"stream_state\":{\"created_at\":1}}}"
+		      "]",
+		      err)
 		== 0);
 	CHECK(st.form == STATE_STREAMS && st.entries == 4);
 	CHECK(st.has_created[S_ISSUES]
@@ -44,12 +55,19 @@ stream_form(void)
 	CHECK(!st.has_updated[S_ISSUES]);
 	CHECK(st.has_updated[S_ISSUE_THREADS]
 		&& st.updated_ms[S_ISSUE_THREADS] == 1767312000500LL);
-	CHECK(parse(&st, "[{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor"
-		"\":{\"name\":\"issues\"},\"stream_state\":null}}]", err) == 0);
+	CHECK(parse(&st,
+		      "[{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor"
+		      "\":{\"name\":\"issues\"},\"stream_state\":null}}]",
+		      err)
+		== 0);
 	CHECK(!st.has_created[S_ISSUES]);
-	CHECK(parse(&st, "{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor"
-		"\":{\"name\":\"issues\"},\"stream_state\":{\"updated_at\":"
-		"\"2026-01-02T03:04:05+01:00\"}}}", err) == 0);
+	CHECK(parse(&st,
+		      "{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor"
+		      "\":{\"name\":\"issues\"},\"stream_state\":{\"updated_"
+		      "at\":"
+		      "\"2026-01-02T03:04:05+01:00\"}}}",
+		      err)
+		== 0);
 	CHECK(st.has_updated[S_ISSUES]
 		&& st.updated_ms[S_ISSUES] == 1767319445000LL);
 }
@@ -60,19 +78,32 @@ global_and_legacy(void)
 	struct state_in st;
 	char err[512];
 
-	CHECK(parse(&st, "[{\"type\":\"GLOBAL\",\"global\":{\"shared_state\":{},"
-		"\"stream_states\":[{\"stream_descriptor\":{\"name\":\"issues\"},"
-		"\"stream_state\":{\"updated_at\":\"2026-01-01T00:00:00Z\"}}]}}]",
-		err) == 0);
+	CHECK(parse(&st,
+		      "[{\"type\":\"GLOBAL\",\"global\":{\"shared_state\":{},"
+		      "\"stream_states\":[{\"stream_descriptor\":{\"name\":"
+		      "\"issues\"},"
+		      "\"stream_state\":{\"updated_at\":\"2026-01-01T00:00:"
+		      "00Z\"}}]}}]",
+		      err)
+		== 0);
 	CHECK(st.form == STATE_GLOBAL && st.has_updated[S_ISSUES]);
-	CHECK(parse(&st, "{\"issues\":{\"created_at\":\"2026-01-01T00:00:00Z\"},"
-		"\"tags\":{}}", err) == 0);
+	CHECK(parse(&st,
+		      "{\"issues\":{\"created_at\":\"2026-01-01T00:00:00Z\"},"
+		      "\"tags\":{}}",
+		      err)
+		== 0);
 	CHECK(st.form == STATE_LEGACY && st.has_created[S_ISSUES]);
-	CHECK(parse(&st, "[{\"type\":\"LEGACY\",\"data\":{\"issues\":"
-		"{\"created_at\":\"2026-01-01T00:00:00Z\"}}}]", err) == 0);
+	CHECK(parse(&st,
+		      "[{\"type\":\"LEGACY\",\"data\":{\"issues\":"
+		      "{\"created_at\":\"2026-01-01T00:00:00Z\"}}}]",
+		      err)
+		== 0);
 	CHECK(st.has_created[S_ISSUES]);
-	CHECK(parse(&st, "[{\"data\":{\"issues\":{\"created_at\":"
-		"\"2026-01-01T00:00:00Z\"}}}]", err) == 0);
+	CHECK(parse(&st,
+		      "[{\"data\":{\"issues\":{\"created_at\":"
+		      "\"2026-01-01T00:00:00Z\"}}}]",
+		      err)
+		== 0);
 	CHECK(st.has_created[S_ISSUES]);
 }
 
@@ -97,20 +128,24 @@ garbage(void)
 	CHECK(rejects("[1]", "not an object"));
 	CHECK(rejects("[{\"type\":\"WHAT\"}]", "unknown type"));
 	CHECK(rejects("[{\"type\":\"STREAM\"}]", "'stream'"));
-	CHECK(rejects("[{\"type\":\"STREAM\",\"stream\":{}}]",
-		"stream_descriptor"));
+	CHECK(rejects(
+		"[{\"type\":\"STREAM\",\"stream\":{}}]", "stream_descriptor"));
 	CHECK(rejects("[{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
-		"{\"name\":5}}}]", "name"));
+		      "{\"name\":5}}}]",
+		"name"));
 	CHECK(rejects("[{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
-		"{\"name\":\"issues\"},\"stream_state\":{\"created_at\":"
-		"\"yesterday\"}}}]", "created_at"));
-	CHECK(rejects("[{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
+		      "{\"name\":\"issues\"},\"stream_state\":{\"created_at\":"
+		      "\"yesterday\"}}}]",
+		"created_at"));
+	CHECK(rejects(
+		"[{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
 		"{\"name\":\"issues\"},\"stream_state\":{\"created_at\":5}}}]",
 		"created_at"));
 	CHECK(rejects("[{\"type\":\"STREAM\",\"stream\":{\"stream_descriptor\":"
-		"{\"name\":\"issues\"},\"stream_state\":[1]}}]", "object"));
-	CHECK(rejects("[{\"type\":\"GLOBAL\",\"global\":{}}]",
-		"stream_states"));
+		      "{\"name\":\"issues\"},\"stream_state\":[1]}}]",
+		"object"));
+	CHECK(rejects(
+		"[{\"type\":\"GLOBAL\",\"global\":{}}]", "stream_states"));
 }
 
 int

@@ -14,50 +14,50 @@
 
 /* Generated once with the openssl CLI: two CAs (EC P-256, RSA 1024) and a
  * self-signed leaf without the CA flag. */
-static const char ec_ca[] =
-	"-----BEGIN CERTIFICATE-----\n"
-	"MIIBgjCCASegAwIBAgIUcVvWewB9zvq60g0gGO61FEumC2EwCgYIKoZIzj0EAwIw\n"
-	"FTETMBEGA1UEAwwKVGVzdCBFQyBDQTAgFw0yNjEyMDMxODU1MzlaGA8yMTI2MTEw\n"
-	"OTE4NTUzOVowFTETMBEGA1UEAwwKVGVzdCBFQyBDQTBZMBMGByqGSM49AgEGCCqG\n"
-	"SM49AwEHA0IABPsTB+VRqtWBdbHiQKt2ks1gDOa3th6fdNsvaKQpKRxnXobUe6l0\n"
-	"cArEPTkWImBQ7n+tvfg5x3eMVr8kFM4C1CCjUzBRMB0GA1UdDgQWBBS6eWaNGqJe\n"
-	"uWuB9wkQJXTKtpdHqjAfBgNVHSMEGDAWgBS6eWaNGqJeuWuB9wkQJXTKtpdHqjAP\n"
-	"BgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQDl8HBlBwjQamNT8kSE\n"
-	"niE9qJ6on6FtToschQ3VdGmaJwIhALJUl6+kEEin7V1o1D24kaYSl8NDiwu1Sr4/\n"
-	"PUZSqXwc\n"
-	"-----END CERTIFICATE-----\n";
+static const char ec_ca[]
+	= "-----BEGIN CERTIFICATE-----\n"
+	  "MIIBgjCCASegAwIBAgIUcVvWewB9zvq60g0gGO61FEumC2EwCgYIKoZIzj0EAwIw\n"
+	  "FTETMBEGA1UEAwwKVGVzdCBFQyBDQTAgFw0yNjEyMDMxODU1MzlaGA8yMTI2MTEw\n"
+	  "OTE4NTUzOVowFTETMBEGA1UEAwwKVGVzdCBFQyBDQTBZMBMGByqGSM49AgEGCCqG\n"
+	  "SM49AwEHA0IABPsTB+VRqtWBdbHiQKt2ks1gDOa3th6fdNsvaKQpKRxnXobUe6l0\n"
+	  "cArEPTkWImBQ7n+tvfg5x3eMVr8kFM4C1CCjUzBRMB0GA1UdDgQWBBS6eWaNGqJe\n"
+	  "uWuB9wkQJXTKtpdHqjAfBgNVHSMEGDAWgBS6eWaNGqJeuWuB9wkQJXTKtpdHqjAP\n"
+	  "BgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQDl8HBlBwjQamNT8kSE\n"
+	  "niE9qJ6on6FtToschQ3VdGmaJwIhALJUl6+kEEin7V1o1D24kaYSl8NDiwu1Sr4/\n"
+	  "PUZSqXwc\n"
+	  "-----END CERTIFICATE-----\n";
 
-static const char rsa_ca[] =
-	"-----BEGIN CERTIFICATE-----\n"
-	"MIICCjCCAXOgAwIBAgIUa53/rwOu7zeDlJLQ+jTyLZsCQL8wDQYJKoZIhvcNAQEL\n"
-	"BQAwFjEUMBIGA1UEAwwLVGVzdCBSU0EgQ0EwIBcNMjYxMjAzMTg1NTM5WhgPMjEy\n"
-	"NjExMDkxODU1MzlaMBYxFDASBgNVBAMMC1Rlc3QgUlNBIENBMIGfMA0GCSqGSIb3\n"
-	"DQEBAQUAA4GNADCBiQKBgQDCO1TqkTRBUWLNhdLzX1ii/iC3c7DsSuIm4sXkgeVw\n"
-	"5Eyz03IST5WISZjfXHV8axSkvxbQ6NShANTF8WUOBhQQSPDB2UYB9DDf9RxfyEyE\n"
-	"c6bYaL7sB0nF91H3j3o5hlq+G0B12PXIRqUf9qZbSPjIJFM5GTy/oiW1xrVp0vY9\n"
-	"MQIDAQABo1MwUTAdBgNVHQ4EFgQUAvR2ItDVzAqCFYmcpxyjE1bJkqMwHwYDVR0j\n"
-	"BBgwFoAUAvR2ItDVzAqCFYmcpxyjE1bJkqMwDwYDVR0TAQH/BAUwAwEB/zANBgkq\n"
-	"hkiG9w0BAQsFAAOBgQCfhebcRuBagzI7C13Gu70DFx6dCakmEGHJZ63pL3ZAhKfO\n"
-	"L4wGDwKa/FTGv5KA6/ZcXkxrUNF5nNX7XH06P8G5mLbVtGx9Dr6JJS1b8jw2JSag\n"
-	"wfDfjV8wBHKV2JjY1biTIcSD2vjBqHNDtpC2Hl7v0bn+h0P2A6pT5ny7WVN2iQ==\n"
-	"-----END CERTIFICATE-----\n";
+static const char rsa_ca[]
+	= "-----BEGIN CERTIFICATE-----\n"
+	  "MIICCjCCAXOgAwIBAgIUa53/rwOu7zeDlJLQ+jTyLZsCQL8wDQYJKoZIhvcNAQEL\n"
+	  "BQAwFjEUMBIGA1UEAwwLVGVzdCBSU0EgQ0EwIBcNMjYxMjAzMTg1NTM5WhgPMjEy\n"
+	  "NjExMDkxODU1MzlaMBYxFDASBgNVBAMMC1Rlc3QgUlNBIENBMIGfMA0GCSqGSIb3\n"
+	  "DQEBAQUAA4GNADCBiQKBgQDCO1TqkTRBUWLNhdLzX1ii/iC3c7DsSuIm4sXkgeVw\n"
+	  "5Eyz03IST5WISZjfXHV8axSkvxbQ6NShANTF8WUOBhQQSPDB2UYB9DDf9RxfyEyE\n"
+	  "c6bYaL7sB0nF91H3j3o5hlq+G0B12PXIRqUf9qZbSPjIJFM5GTy/oiW1xrVp0vY9\n"
+	  "MQIDAQABo1MwUTAdBgNVHQ4EFgQUAvR2ItDVzAqCFYmcpxyjE1bJkqMwHwYDVR0j\n"
+	  "BBgwFoAUAvR2ItDVzAqCFYmcpxyjE1bJkqMwDwYDVR0TAQH/BAUwAwEB/zANBgkq\n"
+	  "hkiG9w0BAQsFAAOBgQCfhebcRuBagzI7C13Gu70DFx6dCakmEGHJZ63pL3ZAhKfO\n"
+	  "L4wGDwKa/FTGv5KA6/ZcXkxrUNF5nNX7XH06P8G5mLbVtGx9Dr6JJS1b8jw2JSag\n"
+	  "wfDfjV8wBHKV2JjY1biTIcSD2vjBqHNDtpC2Hl7v0bn+h0P2A6pT5ny7WVN2iQ==\n"
+	  "-----END CERTIFICATE-----\n";
 
-static const char leaf[] =
-	"-----BEGIN CERTIFICATE-----\n"
-	"MIIBbjCCARWgAwIBAgIUXtVb6WvFG0hormKHw5z88g7DR5EwCgYIKoZIzj0EAwIw\n"
-	"DzENMAsGA1UEAwwEbGVhZjAgFw0yNjEyMDMxODU1MzlaGA8yMTI2MTEwOTE4NTUz\n"
-	"OVowDzENMAsGA1UEAwwEbGVhZjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABCNC\n"
-	"evRtiFvRplxw7raAQwjJBBXJ1sK/ndXoLFGqtvc2DQ56cXXAy5Q15i85Lp6tyl60\n"
-	"uNzNjaw/GHR+30/Ha0OjTTBLMB0GA1UdDgQWBBRBAO5ysKnE4OSx3vdO7kcWXV71\n"
-	"0TAfBgNVHSMEGDAWgBRBAO5ysKnE4OSx3vdO7kcWXV710TAJBgNVHRMEAjAAMAoG\n"
-	"CCqGSM49BAMCA0cAMEQCIAvkmGgff1snbpVKDOuix3Agc1+rVKAm8pYmLPxATT2Y\n"
-	"AiBx7FtAv6Un8HsyrfrwWkQ8drGFzTsitMEOAQ96epEEbg==\n"
-	"-----END CERTIFICATE-----\n";
+static const char leaf[]
+	= "-----BEGIN CERTIFICATE-----\n"
+	  "MIIBbjCCARWgAwIBAgIUXtVb6WvFG0hormKHw5z88g7DR5EwCgYIKoZIzj0EAwIw\n"
+	  "DzENMAsGA1UEAwwEbGVhZjAgFw0yNjEyMDMxODU1MzlaGA8yMTI2MTEwOTE4NTUz\n"
+	  "OVowDzENMAsGA1UEAwwEbGVhZjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABCNC\n"
+	  "evRtiFvRplxw7raAQwjJBBXJ1sK/ndXoLFGqtvc2DQ56cXXAy5Q15i85Lp6tyl60\n"
+	  "uNzNjaw/GHR+30/Ha0OjTTBLMB0GA1UdDgQWBBRBAO5ysKnE4OSx3vdO7kcWXV71\n"
+	  "0TAfBgNVHSMEGDAWgBRBAO5ysKnE4OSx3vdO7kcWXV710TAJBgNVHRMEAjAAMAoG\n"
+	  "CCqGSM49BAMCA0cAMEQCIAvkmGgff1snbpVKDOuix3Agc1+rVKAm8pYmLPxATT2Y\n"
+	  "AiBx7FtAv6Un8HsyrfrwWkQ8drGFzTsitMEOAQ96epEEbg==\n"
+	  "-----END CERTIFICATE-----\n";
 
-static const char key_block[] =
-	"-----BEGIN PRIVATE KEY-----\n"
-	"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n"
-	"-----END PRIVATE KEY-----\n";
+static const char key_block[]
+	= "-----BEGIN PRIVATE KEY-----\n"
+	  "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n"
+	  "-----END PRIVATE KEY-----\n";
 
 static struct tls_trust t;
 static char err[512];
@@ -112,7 +112,7 @@ many(void)
 	size_t i;
 
 	buf_init(&b, 0);
-	for (i = 0; i < 70; i ++) {
+	for (i = 0; i < 70; i++) {
 		buf_adds(&b, i % 2 ? ec_ca : rsa_ca);
 	}
 	CHECK(tls_trust_load_pem(&t, b.p, b.len, err, sizeof err) == 0);
@@ -130,9 +130,11 @@ damaged(void)
 	/* Bad base64 inside one block: skipped; the others load. */
 	buf_init(&b, 0);
 	buf_adds(&b, ec_ca);
-	buf_adds(&b, "-----BEGIN CERTIFICATE-----\nMII*B\n"
+	buf_adds(&b,
+		"-----BEGIN CERTIFICATE-----\nMII*B\n"
 		"-----END CERTIFICATE-----\n");
-	buf_adds(&b, "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n"
+	buf_adds(&b,
+		"-----BEGIN CERTIFICATE-----\nAAAAAAAA\n"
 		"-----END CERTIFICATE-----\n");
 	buf_adds(&b, rsa_ca);
 	CHECK(tls_trust_load_pem(&t, b.p, b.len, err, sizeof err) == 0);
@@ -168,7 +170,7 @@ line_endings(void)
 	size_t i;
 
 	buf_init(&b, 0);
-	for (i = 0; ec_ca[i] != '\0'; i ++) {
+	for (i = 0; ec_ca[i] != '\0'; i++) {
 		if (ec_ca[i] == '\n') {
 			buf_addc(&b, '\r');
 		}
@@ -179,8 +181,8 @@ line_endings(void)
 	tls_trust_free(&t);
 
 	/* No newline after the END line. */
-	CHECK(tls_trust_load_pem(&t, ec_ca, strlen(ec_ca) - 1, err,
-		sizeof err) == 0);
+	CHECK(tls_trust_load_pem(&t, ec_ca, strlen(ec_ca) - 1, err, sizeof err)
+		== 0);
 	CHECK(t.count == 1);
 	tls_trust_free(&t);
 	buf_free(&b);

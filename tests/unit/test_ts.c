@@ -101,8 +101,8 @@ offsets(void)
 	CHECK(parses_to("1970-01-01T00:00:00+00:00", 0));
 	CHECK(parses_to("1969-12-31T19:00:00-05:00", 0));
 	CHECK(parses_to("1970-01-01T00:00:00.250+01:00", -3600000 + 250));
-	CHECK(parses_to("2024-02-29T23:59:59-23:59",
-		1709251199000LL + 86340000LL));
+	CHECK(parses_to(
+		"2024-02-29T23:59:59-23:59", 1709251199000LL + 86340000LL));
 	CHECK(rejects("1970-01-01T00:00:00+24:00"));
 	CHECK(rejects("1970-01-01T00:00:00+05:60"));
 	CHECK(rejects("1970-01-01T00:00:00+0530"));
@@ -211,18 +211,18 @@ round_trip_every_day(void)
 	int bad = 0;
 
 	prev[0] = '\0';
-	for (i = 0; i < days && bad < 5; i ++) {
+	for (i = 0; i < days && bad < 5; i++) {
 		ms = day0 + i * 86400000LL + (i * 7919) % 86400000;
 		if (ts_format_ms(ms, out) != TS_LEN_MS
 			|| ts_parse(out, TS_LEN_MS, &back) != 0 || back != ms)
 		{
 			printf("# day %ld: %s\n", i, out);
-			bad ++;
+			bad++;
 			continue;
 		}
 		if (prev[0] != '\0' && memcmp(prev, out, 10) >= 0) {
 			printf("# not increasing: %s then %s\n", prev, out);
-			bad ++;
+			bad++;
 		}
 		memcpy(prev, out, sizeof out);
 		if (ts_format(ms, out) != TS_LEN
@@ -230,7 +230,7 @@ round_trip_every_day(void)
 			|| back != ms - (ms % 1000 + 1000) % 1000)
 		{
 			printf("# seconds of %s\n", out);
-			bad ++;
+			bad++;
 		}
 	}
 	CHECK(bad == 0);

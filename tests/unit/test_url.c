@@ -96,26 +96,24 @@ ports(void)
 static void
 bad(void)
 {
-	static const char *const cases[] = {
-		"", "ftp://x", "https//x", "https:/x", "https://",
-		"https:///path", "https://user@host", "https://u:p@host/",
-		"https://host/pa th", "https://host/#frag", "https://host#f",
-		"https://host/?q#f", "https://ho st", "https://host/\x01",
-		"https://host/\xc3\xa9", "https://host/%zz", "https://host/%4",
-		"https://host/%", "https://a..b", "https://.a", "https://a.-?",
-		"https://127.1", "https://0x7f.0.0.1", "https://127.0.0.01",
-		"https://256.0.0.1", "https://1.2.3.4.5", "https://1.2.3.",
-		"https://1.2.3.4.", "https://h/<x>", "https://h/\"",
-		"https://h/a\\b", "https://h/{}", "https://h/^", "https://h/`",
-		"https://h/|", " https://h", "https://h\t", "https://h\x7f",
-		"https://[::1]@h", "https://h%41", "https://h/a\x7f",
-		"https://..", "https://.", "https://h..", "https://-a.b",
-		"https://a-.b", "https://a.b-",
-		NULL
-	};
+	static const char *const cases[] = {"", "ftp://x", "https//x",
+		"https:/x", "https://", "https:///path", "https://user@host",
+		"https://u:p@host/", "https://host/pa th", "https://host/#frag",
+		"https://host#f", "https://host/?q#f", "https://ho st",
+		"https://host/\x01", "https://host/\xc3\xa9",
+		"https://host/%zz", "https://host/%4", "https://host/%",
+		"https://a..b", "https://.a", "https://a.-?", "https://127.1",
+		"https://0x7f.0.0.1", "https://127.0.0.01", "https://256.0.0.1",
+		"https://1.2.3.4.5", "https://1.2.3.", "https://1.2.3.4.",
+		"https://h/<x>", "https://h/\"", "https://h/a\\b",
+		"https://h/{}", "https://h/^", "https://h/`", "https://h/|",
+		" https://h", "https://h\t", "https://h\x7f", "https://[::1]@h",
+		"https://h%41", "https://h/a\x7f", "https://..", "https://.",
+		"https://h..", "https://-a.b", "https://a-.b", "https://a.b-",
+		NULL};
 	size_t i;
 
-	for (i = 0; cases[i] != NULL; i ++) {
+	for (i = 0; cases[i] != NULL; i++) {
 		if (!CHECK(!ok(cases[i]))) {
 			break;
 		}
@@ -132,15 +130,15 @@ bad(void)
 		memset(h + n, 'a', 64);
 		h[n + 64] = '\0';
 		CHECK(!ok(h));
-		for (i = 0; i < 63; i ++) {
+		for (i = 0; i < 63; i++) {
 			memcpy(h + n + 4 * i, "abc.", 4);
 		}
 		h[n + 252] = 'x';
 		h[n + 253] = '\0';
-		CHECK(ok(h));     /* 253 bytes */
+		CHECK(ok(h)); /* 253 bytes */
 		h[n + 253] = '.';
 		h[n + 254] = '\0';
-		CHECK(ok(h));     /* plus a final dot */
+		CHECK(ok(h)); /* plus a final dot */
 		h[n + 254] = 'y';
 		h[n + 255] = '\0';
 		CHECK(!ok(h));
@@ -163,12 +161,12 @@ encode(void)
 	CHECK_EQ_STR(buf_cstr(&b), "a%20b%2Bc%2F%C3%A9~-._%3A");
 
 	/* Every byte: decodes back, and only unreserved bytes stay. */
-	for (i = 0; i < 256; i ++) {
+	for (i = 0; i < 256; i++) {
 		all[i] = (char)i;
 	}
 	buf_reset(&b);
 	CHECK(url_encode(&b, all, 256) == 0);
-	for (i = 0, j = 0; i < b.len; j ++) {
+	for (i = 0, j = 0; i < b.len; j++) {
 		int c;
 
 		if (b.p[i] == '%') {
@@ -183,7 +181,7 @@ encode(void)
 				|| (c >= '0' && c <= '9')
 				|| (c >= 'a' && c <= 'z')
 				|| (c >= 'A' && c <= 'Z'));
-			i ++;
+			i++;
 		}
 		CHECK(j < 256 && c == (int)j);
 	}
