@@ -3,26 +3,12 @@
  */
 #include "catalog.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
+#include "errf.h"
 #include "json.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int
 catalog_supports_incremental(const struct config *c, int s)
@@ -55,7 +41,7 @@ check_cursor(const struct json_doc *d, uint32_t entry, const struct config *c,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"catalog stream '%s': cursor_field must "
 			"be an array of strings",
 			name);
@@ -66,7 +52,7 @@ check_cursor(const struct json_doc *d, uint32_t entry, const struct config *c,
 	json_iter_init(d, arr, &it);
 	json_iter_next(d, &it, &el);
 	if (d->tok[arr].size != 1 || !json_str_eq(d, el, want)) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"catalog stream '%s': cursor_field must "
 			"be [\"%s\"] (the source defines the cursor; set "
 			"issues_cursor_field in the config to change it)",
@@ -85,37 +71,37 @@ parse_entry(struct catalog *k, const struct config *c, const struct json_doc *d,
 	int rc, s;
 
 	if (d->tok[entry].type != JSON_OBJECT) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"catalog streams[%zu] is not an object", idx);
 	}
 	if (json_get_obj(d, entry, "stream", &stream) != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"catalog streams[%zu] has no 'stream' "
 			"object",
 			idx);
 	}
 	rc = json_get_str(d, stream, "name", a, &name, &nlen);
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"catalog streams[%zu].stream.name is "
 			"missing or not a string",
 			idx);
 	}
 	s = stream_find(name, nlen);
 	if (s < 0) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"catalog stream '%.100s' is not a Pylon "
 			"stream this connector knows; run discover for the "
 			"list",
 			name);
 	}
 	if (k->selected[s]) {
-		return fail(
+		return errf(
 			err, errlen, "catalog lists stream '%s' twice", name);
 	}
 	rc = json_get_str(d, stream, "namespace", a, &mode, &mlen);
 	if (rc != JSON_GET_ABSENT && rc != JSON_GET_NULL) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"catalog stream '%s' has a namespace; "
 			"this source defines none",
 			name);
@@ -124,7 +110,7 @@ parse_entry(struct catalog *k, const struct config *c, const struct json_doc *d,
 	/* sync_mode */
 	rc = json_get_str(d, entry, "sync_mode", a, &mode, &mlen);
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"catalog stream '%s': sync_mode is "
 			"missing or not a string",
 			name);
@@ -133,7 +119,7 @@ parse_entry(struct catalog *k, const struct config *c, const struct json_doc *d,
 		k->incremental[s] = 0;
 	} else if (strcmp(mode, "incremental") == 0) {
 		if (!catalog_supports_incremental(c, s)) {
-			return fail(err, errlen,
+			return errf(err, errlen,
 				"catalog stream '%s' does not "
 				"support incremental sync%s",
 				name,
@@ -144,7 +130,7 @@ parse_entry(struct catalog *k, const struct config *c, const struct json_doc *d,
 		}
 		k->incremental[s] = 1;
 	} else {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"catalog stream '%s': invalid sync_mode "
 			"'%.40s' (expected full_refresh or incremental)",
 			name, mode);
@@ -173,7 +159,7 @@ catalog_parse(struct catalog *k, const struct config *c, const char *src,
 	memset(k, 0, sizeof *k);
 	arena_init(&a, 256u << 20);
 	if (json_parse(&d, src, n, &a, NULL, &je) != JSON_OK) {
-		fail(err, errlen,
+		errf(err, errlen,
 			"the catalog file is not valid JSON: %s at "
 			"byte %zu",
 			json_strerror(je.code), je.offset);
@@ -182,7 +168,7 @@ catalog_parse(struct catalog *k, const struct config *c, const char *src,
 	if (d.tok[0].type != JSON_OBJECT
 		|| json_get_arr(&d, 0, "streams", &streams) != JSON_GET_OK)
 	{
-		fail(err, errlen,
+		errf(err, errlen,
 			"the catalog must be an object with a "
 			"'streams' array");
 		goto out;

@@ -5,11 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "errf.h"
 
 const char *const cli_usage[] = {"usage: source-pylon spec",
 	"       source-pylon check --config CONFIG.json",
@@ -48,20 +49,6 @@ allowed_flags(enum cli_cmd cmd)
 	}
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int
 cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 {
@@ -76,7 +63,7 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 		err[0] = '\0';
 	}
 	if (argc < 2) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"no command given; expected spec, "
 			"check, discover or read");
 	}
@@ -97,7 +84,7 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 		}
 	}
 	if (c->cmd == CLI_NONE) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"unknown command '%.64s'; expected "
 			"spec, check, discover or read",
 			arg);
@@ -114,7 +101,7 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 			continue;
 		}
 		if (strncmp(arg, "--", 2) != 0) {
-			return fail(err, errlen, "unexpected argument '%.64s'",
+			return errf(err, errlen, "unexpected argument '%.64s'",
 				arg);
 		}
 		eq = strchr(arg, '=');
@@ -129,15 +116,15 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 			slot = &c->state;
 			bit = 4;
 		} else {
-			return fail(err, errlen, "unknown flag '%.64s'", arg);
+			return errf(err, errlen, "unknown flag '%.64s'", arg);
 		}
 		if ((allowed_flags(c->cmd) & bit) == 0) {
-			return fail(err, errlen,
+			return errf(err, errlen,
 				"the %s command takes no %.*s flag", argv[1],
 				(int)namelen, arg);
 		}
 		if (*slot != NULL) {
-			return fail(err, errlen, "flag %.*s given twice",
+			return errf(err, errlen, "flag %.*s given twice",
 				(int)namelen, arg);
 		}
 		if (eq != NULL) {
@@ -145,11 +132,11 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 		} else if (k + 1 < argc) {
 			value = argv[++k];
 		} else {
-			return fail(
+			return errf(
 				err, errlen, "flag %s needs a file name", arg);
 		}
 		if (value[0] == '\0') {
-			return fail(err, errlen, "flag %.*s has an empty value",
+			return errf(err, errlen, "flag %.*s has an empty value",
 				(int)namelen, arg);
 		}
 		*slot = value;
@@ -157,11 +144,11 @@ cli_parse(struct cli *c, int argc, char **argv, char *err, size_t errlen)
 
 	/* Required flags. */
 	if (c->cmd != CLI_SPEC && c->config == NULL) {
-		return fail(err, errlen, "the %s command needs --config FILE",
+		return errf(err, errlen, "the %s command needs --config FILE",
 			argv[1]);
 	}
 	if (c->cmd == CLI_READ && c->catalog == NULL) {
-		return fail(
+		return errf(
 			err, errlen, "the read command needs --catalog FILE");
 	}
 	return 0;

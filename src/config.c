@@ -11,28 +11,14 @@
 
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
+#include "errf.h"
 #include "json.h"
 #include "ts.h"
 #include "url.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 const char *
 config_cursor_name(enum cursor_field f)
@@ -65,29 +51,29 @@ parse_token(struct config *c, const struct json_doc *d, struct arena *a,
 
 	rc = json_get_str(d, 0, "api_token", a, &s, &n);
 	if (rc == JSON_GET_ABSENT || rc == JSON_GET_NULL) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'api_token' is required: "
 			"create a token in Pylon under Settings > API");
 	}
 	if (rc == JSON_GET_NOMEM) {
-		return fail(err, errlen, "out of memory reading the config");
+		return errf(err, errlen, "out of memory reading the config");
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'api_token' must be a "
 			"string");
 	}
 	if (n == 0) {
-		return fail(err, errlen, "config field 'api_token' is empty");
+		return errf(err, errlen, "config field 'api_token' is empty");
 	}
 	if (n > CONFIG_MAX_TOKEN) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'api_token' is longer "
 			"than %d characters",
 			CONFIG_MAX_TOKEN);
 	}
 	if (!token_ok(s, n)) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'api_token' contains "
 			"spaces, quotes or non-printable characters; paste the "
 			"token exactly as Pylon shows it");
@@ -112,7 +98,7 @@ parse_url(struct config *c, const struct json_doc *d, struct arena *a,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'api_url' must be a "
 			"string such as %s",
 			CONFIG_DEFAULT_URL);
@@ -121,24 +107,24 @@ parse_url(struct config *c, const struct json_doc *d, struct arena *a,
 		n--;
 	}
 	if (n == 0 || n > CONFIG_MAX_URL) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'api_url' must be a URL "
 			"such as %s",
 			CONFIG_DEFAULT_URL);
 	}
 	if (url_parse(s, n, &u, &why) < 0) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'api_url' is not a valid "
 			"URL (%s): '%.200s'",
 			why, s);
 	}
 	if (u.query != NULL) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'api_url' must not have "
 			"a query string");
 	}
 	if (!u.tls && !url_host_is_loopback(&u)) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'api_url' uses http:// "
 			"for a host that is not loopback; use https:// so the "
 			"API "
@@ -169,12 +155,12 @@ parse_start(struct config *c, const struct json_doc *d, struct arena *a,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'start_date' must be a "
 			"string like 2024-01-31T00:00:00Z");
 	}
 	if (ts_parse_strict_z(s, n, &c->start_ms) < 0) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'start_date' must be a "
 			"UTC date-time like 2024-01-31T00:00:00Z (got '%.40s')",
 			s);
@@ -204,7 +190,7 @@ parse_cursor(struct config *c, const struct json_doc *d, struct arena *a,
 		c->cursor = CURSOR_UPDATED_AT;
 		return 0;
 	}
-	return fail(err, errlen,
+	return errf(err, errlen,
 		"config field 'issues_cursor_field' must be "
 		"\"created_at\" or \"updated_at\"");
 }
@@ -222,13 +208,13 @@ parse_int(const struct json_doc *d, const char *key, long long lo, long long hi,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field '%s' must be an integer "
 			"from %lld to %lld",
 			key, lo, hi);
 	}
 	if (v < lo || v > hi) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field '%s' is %lld; it must be "
 			"from %lld to %lld",
 			key, v, lo, hi);
@@ -250,12 +236,12 @@ parse_multiplier(
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'rate_limit_multiplier' "
 			"must be a number greater than 0");
 	}
 	if (!(v > 0) || !isfinite(v) || v > 1000) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"config field 'rate_limit_multiplier' "
 			"must be greater than 0 and at most 1000");
 	}
@@ -280,14 +266,14 @@ config_parse(
 
 	/* The document: one JSON object. */
 	if (json_parse(&d, src, n, &a, NULL, &je) != JSON_OK) {
-		fail(err, errlen,
+		errf(err, errlen,
 			"the config file is not valid JSON: %s at "
 			"byte %zu",
 			json_strerror(je.code), je.offset);
 		goto out;
 	}
 	if (d.tok[0].type != JSON_OBJECT) {
-		fail(err, errlen, "the config file must hold a JSON object");
+		errf(err, errlen, "the config file must hold a JSON object");
 		goto out;
 	}
 

@@ -64,81 +64,25 @@ static int
 fetch_children(struct family *f, struct api *a, int stream,
 	const struct queue_item *job)
 {
-	const char *id = job->id;
-	const char *kv[4]
-		= {"issue_id", job->id, "issue_updated_at", job->updated};
-	const struct stream_def *def = &stream_defs[stream];
-	struct sync *s = f->s;
-	struct emitter *em = &s->em[stream];
-	struct api_error e;
-	struct json_iter it;
-	struct pager pg;
-	struct buf t;
-	char why[200];
-	uint32_t rec;
-	int more, rc;
+	const char *kv[4] = {"issue_id", job->id, "issue_updated_at",
+		job->updated};
+	struct buf path;
+	int rc;
 
-	buf_init(&t, 8192);
-	pager_init(&pg);
-	do {
-		buf_reset(&t);
-		buf_adds(&t, "/issues/");
-		url_encode(&t, id, strlen(id));
-		buf_adds(&t,
-			stream == S_ISSUE_MESSAGES ? "/messages" : "/threads");
-		if (def->paginated) {
-			buf_adds(&t, "?limit=");
-			buf_addi(&t, s->cfg->page_size);
-		}
-		if (pg.more) {
-			buf_adds(&t, def->paginated ? "&cursor=" : "?cursor=");
-			url_encode(&t, pg.cursor, strlen(pg.cursor));
-		}
-		rc = api_call(a, def->lane, buf_cstr(&t), NULL, API_PAGE, &e);
-		if (rc == API_NOT_FOUND) {
-			/* Deleted since it was listed: nothing to read. */
-			out_log("WARN",
-				"%s: issue %s no longer exists; skipping",
-				em->stream, id);
-			buf_free(&t);
-			return 0;
-		}
-		if (rc != API_OK) {
-			sync_fail(s, stream, &e);
-			buf_free(&t);
-			return -1;
-		}
-		json_iter_init(&a->doc, a->data, &it);
-		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)) {
-			if (emit_record(em, &a->doc, rec, kv,
-				    job->updated[0] != '\0' ? 2 : 1,
-				    out_now_ms())
-				< 0)
-			{
-				sync_fail_msg(s, stream, "system_error",
-					"out of "
-					"memory building a record",
-					id);
-				buf_free(&t);
-				return -1;
-			}
-		}
-		more = pager_advance(&pg, &a->doc, &a->arena, why, sizeof why);
-		api_page_done(a);
-		if (emit_flush(em) < 0) {
-			sync_fail_msg(s, stream, "system_error",
-				"output closed", NULL);
-			buf_free(&t);
-			return -1;
-		}
-		if (more < 0) {
-			sync_fail_msg(s, stream, "system_error", why, t.p);
-			buf_free(&t);
-			return -1;
-		}
-	} while (more);
-	buf_free(&t);
-	return 0;
+	buf_init(&path, 4096);
+	buf_adds(&path, "/issues/");
+	url_encode(&path, job->id, strlen(job->id));
+	buf_adds(&path, stream == S_ISSUE_MESSAGES ? "/messages" : "/threads");
+	if (buf_cstr(&path) == NULL) {
+		sync_fail_msg(f->s, stream, "system_error",
+			"out of memory building a request", NULL);
+		rc = -1;
+	} else {
+		rc = sync_list(f->s, a, stream, path.p, NULL, kv,
+			job->updated[0] != '\0' ? 2 : 1);
+	}
+	buf_free(&path);
+	return rc;
 }
 
 /* Progress for a person, and an estimate for the platform. */

@@ -3,27 +3,13 @@
  */
 #include "state.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
+#include "errf.h"
 #include "json.h"
 #include "ts.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* One checkpoint field ("created_at" or "updated_at") of stream s. */
 static int
@@ -40,13 +26,13 @@ take_cursor(const struct json_doc *d, uint32_t obj, const char *key,
 		return 0;
 	}
 	if (rc != JSON_GET_OK) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"state for stream '%s': '%s' must be a "
 			"date-time string",
 			sname, key);
 	}
 	if (ts_parse(v, n, ms) < 0) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"state for stream '%s': '%s' is not a "
 			"valid date-time: '%.60s'",
 			sname, key, v);
@@ -65,7 +51,7 @@ take_stream(struct state_in *st, const struct json_doc *d, uint32_t name,
 	int s;
 
 	if (json_str(d, name, a, &sname, &n) < 0) {
-		return fail(err, errlen, "out of memory reading the state");
+		return errf(err, errlen, "out of memory reading the state");
 	}
 	st->entries++;
 	s = stream_find(sname, n);
@@ -76,7 +62,7 @@ take_stream(struct state_in *st, const struct json_doc *d, uint32_t name,
 		return 0;
 	}
 	if (d->tok[value].type != JSON_OBJECT) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"state for stream '%s' must be an "
 			"object",
 			sname);
@@ -116,14 +102,14 @@ take_stream_state(struct state_in *st, const struct json_doc *d, uint32_t ss,
 		|| json_get_obj(d, ss, "stream_descriptor", &desc)
 			!= JSON_GET_OK)
 	{
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"state entry %zu has no "
 			"stream_descriptor object",
 			idx);
 	}
 	name = json_member(d, desc, "name");
 	if (name == 0 || d->tok[name].type != JSON_STRING) {
-		return fail(err, errlen,
+		return errf(err, errlen,
 			"state entry %zu: stream_descriptor.name "
 			"is missing or not a string",
 			idx);
@@ -158,14 +144,14 @@ take_entry(struct state_in *st, const struct json_doc *d, uint32_t e,
 	size_t k = 0;
 
 	if (d->tok[e].type != JSON_OBJECT) {
-		return fail(
+		return errf(
 			err, errlen, "state entry %zu is not an object", idx);
 	}
 	type = json_member(d, e, "type");
 	if (type != 0 && json_str_eq(d, type, "STREAM")) {
 		st->form = STATE_STREAMS;
 		if (json_get_obj(d, e, "stream", &obj) != JSON_GET_OK) {
-			return fail(err, errlen,
+			return errf(err, errlen,
 				"state entry %zu of type STREAM "
 				"has no 'stream' object",
 				idx);
@@ -178,7 +164,7 @@ take_entry(struct state_in *st, const struct json_doc *d, uint32_t e,
 			|| json_get_arr(d, obj, "stream_states", &ss)
 				!= JSON_GET_OK)
 		{
-			return fail(err, errlen,
+			return errf(err, errlen,
 				"state entry %zu of type GLOBAL "
 				"has no global.stream_states array",
 				idx);
@@ -197,7 +183,7 @@ take_entry(struct state_in *st, const struct json_doc *d, uint32_t e,
 	{
 		return take_legacy(st, d, obj, a, err, errlen);
 	}
-	return fail(err, errlen,
+	return errf(err, errlen,
 		"state entry %zu has an unknown type (expected "
 		"STREAM, GLOBAL or LEGACY)",
 		idx);
@@ -227,7 +213,7 @@ state_parse(struct state_in *st, const char *src, size_t n, char *err,
 	}
 	arena_init(&a, 256u << 20);
 	if (json_parse(&d, src, n, &a, NULL, &je) != JSON_OK) {
-		fail(err, errlen,
+		errf(err, errlen,
 			"the state file is not valid JSON: %s at byte "
 			"%zu",
 			json_strerror(je.code), je.offset);
@@ -244,7 +230,7 @@ state_parse(struct state_in *st, const char *src, size_t n, char *err,
 		goto out;
 	}
 	if (d.tok[0].type != JSON_ARRAY) {
-		fail(err, errlen,
+		errf(err, errlen,
 			"the state must be a JSON array of state "
 			"messages (or a legacy object)");
 		goto out;

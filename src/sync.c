@@ -98,94 +98,103 @@ sync_count(struct sync *s, const struct api *a)
 
 /* ---- plain streams ------------------------------------------------------- */
 
-/*
- * Page through one listing (path plus optional fixed query), emitting each
- * record with add_key/val added (when add_key is not NULL).  Returns 0, or -1
- * after reporting the failure for the stream.
- */
-static int
-list_all(struct sync *s, struct api *a, int stream, const char *path,
-	const char *query, const char *add_key, const char *add_val)
+/* The request target of one page: path?query&limit=N&cursor=C. */
+static const char *
+page_target(struct buf *t, const char *path, const char *query, int limit,
+	const struct pager *pg)
+{
+	char sep = '?';
+
+	buf_reset(t);
+	buf_adds(t, path);
+	if (query != NULL) {
+		buf_addc(t, sep);
+		buf_adds(t, query);
+		sep = '&';
+	}
+	if (limit > 0) {
+		buf_addc(t, sep);
+		buf_adds(t, "limit=");
+		buf_addi(t, limit);
+		sep = '&';
+	}
+	if (pg->more) {
+		buf_addc(t, sep);
+		buf_adds(t, "cursor=");
+		url_encode(t, pg->cursor, strlen(pg->cursor));
+	}
+	return buf_cstr(t);
+}
+
+int
+sync_list(struct sync *s, struct api *a, int stream, const char *path,
+	const char *query, const char *const *kv, int nadd)
 {
 	const struct stream_def *def = &stream_defs[stream];
 	struct emitter *em = &s->em[stream];
+	int child = def->parent >= 0;
 	struct api_error e;
 	struct json_iter it;
 	struct pager pg;
 	struct buf t;
+	const char *target, *fail = NULL;
 	char why[200];
-	const char *kv[2] = {add_key, add_val};
 	uint32_t rec;
-	int rc, more;
+	int rc, more = 0;
 
 	buf_init(&t, 8192);
 	pager_init(&pg);
 	do {
-		/* The request: limit, fixed query, cursor. */
-		buf_reset(&t);
-		buf_adds(&t, path);
-		buf_addc(&t, '?');
-		if (query != NULL) {
-			buf_adds(&t, query);
-			buf_addc(&t, '&');
+		/* One page; a child whose parent vanished has nothing. */
+		target = page_target(&t, path, query,
+			def->paginated ? s->cfg->page_size : 0, &pg);
+		if (target == NULL) {
+			fail = "request too long";
+			break;
 		}
-		buf_adds(&t, "limit=");
-		buf_addi(&t, s->cfg->page_size);
-		if (pg.more) {
-			buf_adds(&t, "&cursor=");
-			url_encode(&t, pg.cursor, strlen(pg.cursor));
+		rc = api_call(a, def->lane, target, NULL, API_PAGE, &e);
+		if (rc == API_NOT_FOUND && child) {
+			out_log("WARN", "%s: %s is gone (HTTP 404); skipping",
+				em->stream, path);
+			break;
 		}
-		if (buf_cstr(&t) == NULL) {
-			sync_fail_msg(s, stream, "system_error",
-				"request too "
-				"long",
-				path);
-			buf_free(&t);
-			return -1;
-		}
-		rc = api_call(a, def->lane, t.p, NULL, API_PAGE, &e);
 		if (rc != API_OK) {
 			sync_fail(s, stream, &e);
-			buf_free(&t);
-			return -1;
+			more = -1;
+			break;
 		}
 
 		/* The records, then where to go next. */
 		json_iter_init(&a->doc, a->data, &it);
-		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)) {
-			if (emit_record(em, &a->doc, rec, kv,
-				    add_key != NULL ? 1 : 0, out_now_ms())
-				< 0)
-			{
-				sync_fail_msg(s, stream, "system_error",
-					"out of "
-					"memory building a record",
-					path);
-				buf_free(&t);
-				return -1;
+		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)
+			&& fail == NULL) {
+			if (emit_record(em, &a->doc, rec, kv, nadd,
+				    out_now_ms())
+				< 0) {
+				fail = "cannot emit a record (output closed or "
+				       "out of memory)";
 			}
 		}
 		more = pager_advance(&pg, &a->doc, &a->arena, why, sizeof why);
 		api_page_done(a);
-		if (emit_flush(em) < 0) {
-			sync_fail_msg(s, stream, "system_error",
-				"output closed", NULL);
-			buf_free(&t);
-			return -1;
+		if (fail == NULL && emit_flush(em) < 0) {
+			fail = "output closed";
 		}
-		if (more < 0) {
-			sync_fail_msg(s, stream, "system_error", why, path);
-			buf_free(&t);
-			return -1;
+		if (fail == NULL && more < 0) {
+			fail = why;
 		}
-		if (pg.pages % 10 == 0 || !more) {
+		if (!child && (pg.pages % 10 == 0 || more == 0)) {
 			out_log("INFO", "%s: page %lu, %llu records",
 				em->stream, pg.pages,
 				(unsigned long long)em->total);
 		}
-	} while (more);
+	} while (more > 0 && fail == NULL);
+	if (fail != NULL) {
+		sync_fail_msg(s, stream, "system_error", fail, path);
+		more = -1;
+	}
 	buf_free(&t);
-	return 0;
+	return more < 0 ? -1 : 0;
 }
 
 static void
@@ -204,16 +213,18 @@ plain_stream(struct sync *s, int stream)
 	if (stream == S_CUSTOM_FIELDS) {
 		/* One partition per object type. */
 		for (i = 0; i < 3 && !failed; i++) {
+			const char *kv[2] = {"object_type",
+				custom_field_types[i]};
+
 			snprintf(query, sizeof query, "object_type=%s",
 				custom_field_types[i]);
-			failed = list_all(s, &a, stream,
-					 stream_defs[stream].path, query,
-					 "object_type", custom_field_types[i])
+			failed = sync_list(s, &a, stream,
+					 stream_defs[stream].path, query, kv, 1)
 				< 0;
 		}
 	} else {
-		failed = list_all(s, &a, stream, stream_defs[stream].path, NULL,
-				 NULL, NULL)
+		failed = sync_list(s, &a, stream, stream_defs[stream].path,
+				 NULL, NULL, 0)
 			< 0;
 	}
 	if (!failed && emit_state_done(&s->em[stream]) < 0) {
@@ -233,6 +244,7 @@ plain_stream(struct sync *s, int stream)
 static int
 articles_of(struct sync *s, struct api *a, const struct buf *ids)
 {
+	const char *kv[2] = {"knowledge_base_id", NULL};
 	struct buf path;
 	size_t off = 0, n;
 	int rc = 0;
@@ -245,11 +257,13 @@ articles_of(struct sync *s, struct api *a, const struct buf *ids)
 		url_encode(&path, ids->p + off, n);
 		buf_adds(&path, "/articles");
 		if (buf_cstr(&path) == NULL) {
+			sync_fail_msg(s, S_KB_ARTICLES, "system_error",
+				"out of memory building a request", NULL);
 			rc = -1;
 			break;
 		}
-		rc = list_all(s, a, S_KB_ARTICLES, path.p, NULL,
-			"knowledge_base_id", ids->p + off);
+		kv[1] = ids->p + off;
+		rc = sync_list(s, a, S_KB_ARTICLES, path.p, NULL, kv, 1);
 		off += n + 1;
 	}
 	buf_free(&path);

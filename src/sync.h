@@ -90,6 +90,17 @@ void sync_fail(struct sync *s, int stream, const struct api_error *e);
 void sync_fail_msg(struct sync *s, int stream, const char *failure_type,
 	const char *message, const char *internal);
 
+/*
+ * Page through one listing of stream's endpoint and emit its records with
+ * the nadd key/value pairs of kv added.  path is below the api_url (query
+ * holds fixed parameters, or is NULL); limit and cursor parameters are
+ * added when the stream paginates.  For a child stream, 404 means its
+ * parent vanished since it was listed: nothing to read, not an error.
+ * Returns 0, or -1 after reporting the failure for the stream.
+ */
+int sync_list(struct sync *s, struct api *a, int stream, const char *path,
+	const char *query, const char *const *kv, int nadd);
+
 /* Open this worker's api; on failure the stream(s) fail. */
 int sync_api(struct sync *s, struct api *a, const int *streams, int n);
 
