@@ -44,14 +44,18 @@ ctl_reset(void)
 	pthread_mutex_unlock(&mu);
 }
 
-void
+int
 ctl_stop(void)
 {
+	int first;
+
 	pthread_mutex_lock(&mu);
 	ready();
+	first = !stopped;
 	stopped = 1;
 	pthread_cond_broadcast(&cv);
 	pthread_mutex_unlock(&mu);
+	return first;
 }
 
 int

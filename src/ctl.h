@@ -9,7 +9,9 @@
 #include <stdint.h>
 
 void ctl_reset(void);
-void ctl_stop(void);
+
+/* Raise the stop flag; returns 1 for the call that raised it, else 0. */
+int ctl_stop(void);
 int ctl_stopped(void);
 
 /* Sleep until the monotonic time `until` (ms); returns -1 if stopped. */

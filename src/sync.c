@@ -66,12 +66,22 @@ sync_fail(struct sync *s, int stream, const struct api_error *e)
 	if (e->kind == API_STOPPED) {
 		return;
 	}
-	sync_fail_msg(
-		s, stream, api_failure_type(e->kind), e->message, e->internal);
-	/* Rejected credentials or an unusable api_url fail every stream. */
+
+	/*
+	 * Rejected credentials or an unusable api_url fail every stream:
+	 * the sync stops, and only the thread that stopped it reports, so
+	 * one cause gives one error however many threads met it at once.
+	 */
 	if (e->kind == API_FAIL_CONFIG) {
-		ctl_stop();
+		if (ctl_stop()) {
+			out_error(api_failure_type(e->kind),
+				stream_defs[stream].name, e->message,
+				e->internal);
+		}
+		return;
 	}
+	sync_fail_msg(s, stream, api_failure_type(e->kind), e->message,
+		e->internal);
 }
 
 int
