@@ -203,7 +203,7 @@ bench: deps all benches
 	SP_BUILD=$(abspath $(B)) python3 tests/bench/run.py
 
 image: all
-	tests/image/build.sh
+	tests/image/build.sh $(B)
 
 fmt:
 	clang-format -i $(SRC) $(wildcard src/*.h) $(TOOL_SRC) $(UNIT_SRC) \
