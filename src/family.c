@@ -64,8 +64,8 @@ static int
 fetch_children(struct family *f, struct api *a, int stream,
 	const struct queue_item *job)
 {
-	const char *kv[4] = {"issue_id", job->id, "issue_updated_at",
-		job->updated};
+	const char *kv[4]
+		= {"issue_id", job->id, "issue_updated_at", job->updated};
 	struct buf path;
 	int rc;
 
@@ -520,16 +520,22 @@ family_run(void *arg)
 		}
 	}
 
-	/* The children's threads. */
+	/*
+	 * The children's threads.  A child that cannot start fails alone;
+	 * its queue is dead, so the parent never waits on it.
+	 */
 	for (k = 0; k < f.nchild; k++) {
 		ca[k].f = &f;
 		ca[k].k = k;
-		if (queue_init(&f.q[k], SYNC_QUEUE_CAP) < 0) {
-			f.nchild = k;
-			break;
+		started[k] = queue_init(&f.q[k], SYNC_QUEUE_CAP) == 0
+			&& sync_spawn(&th[k], child_main, &ca[k]) == 0;
+		if (!started[k]) {
+			queue_kill(&f.q[k]);
+			sync_begin(s, f.child[k]);
+			sync_fail_msg(s, f.child[k], "system_error",
+				"cannot start the stream's thread", NULL);
+			sync_end(s, f.child[k], 1);
 		}
-		started[k]
-			= pthread_create(&th[k], NULL, child_main, &ca[k]) == 0;
 	}
 
 	/* The parent. */

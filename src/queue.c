@@ -13,13 +13,14 @@ int
 queue_init(struct queue *q, size_t cap)
 {
 	memset(q, 0, sizeof *q);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
 	q->items = calloc(cap, sizeof *q->items);
 	if (q->items == NULL) {
+		q->dead = 1;
 		return -1;
 	}
 	q->cap = cap;
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->cv, NULL);
 	return 0;
 }
 

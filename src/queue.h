@@ -44,7 +44,10 @@ struct queue {
 	uint64_t pushed; /* jobs queued so far */
 };
 
-/* Returns 0, or -1 when the items cannot be allocated. */
+/*
+ * Returns 0, or -1 when the items cannot be allocated; the queue is then
+ * dead (pushes drop) but may still be killed, woken and freed.
+ */
 int queue_init(struct queue *q, size_t cap);
 void queue_free(struct queue *q);
 

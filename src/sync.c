@@ -80,8 +80,8 @@ sync_fail(struct sync *s, int stream, const struct api_error *e)
 		}
 		return;
 	}
-	sync_fail_msg(s, stream, api_failure_type(e->kind), e->message,
-		e->internal);
+	sync_fail_msg(
+		s, stream, api_failure_type(e->kind), e->message, e->internal);
 }
 
 int
@@ -178,8 +178,8 @@ sync_list(struct sync *s, struct api *a, int stream, const char *path,
 		json_iter_init(&a->doc, a->data, &it);
 		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)
 			&& fail == NULL) {
-			if (emit_record(em, &a->doc, rec, kv, nadd,
-				    out_now_ms())
+			if (emit_record(
+				    em, &a->doc, rec, kv, nadd, out_now_ms())
 				< 0) {
 				fail = "cannot emit a record (output closed or "
 				       "out of memory)";
@@ -223,8 +223,8 @@ plain_stream(struct sync *s, int stream)
 	if (stream == S_CUSTOM_FIELDS) {
 		/* One partition per object type. */
 		for (i = 0; i < 3 && !failed; i++) {
-			const char *kv[2] = {"object_type",
-				custom_field_types[i]};
+			const char *kv[2]
+				= {"object_type", custom_field_types[i]};
 
 			snprintf(query, sizeof query, "object_type=%s",
 				custom_field_types[i]);
@@ -432,8 +432,8 @@ pool_worker(void *arg)
 	}
 }
 
-static int
-spawn(pthread_t *t, void *(*fn)(void *), void *arg)
+int
+sync_spawn(pthread_t *t, void *(*fn)(void *), void *arg)
 {
 	pthread_attr_t at;
 	int rc;
@@ -482,17 +482,18 @@ sync_run(const struct config *cfg, const struct catalog *cat,
 	if (cat->selected[S_ISSUES] || cat->selected[S_ISSUE_MESSAGES]
 		|| cat->selected[S_ISSUE_THREADS])
 	{
-		has_fam = spawn(&fam, family_run, &s) == 0;
-		if (!has_fam) {
-			sync_fail_msg(&s, S_ISSUES, "system_error",
-				"cannot "
-				"start a thread",
-				NULL);
-			s.any_failed = 1;
+		has_fam = sync_spawn(&fam, family_run, &s) == 0;
+		for (i = S_ISSUES; !has_fam && i <= S_ISSUE_THREADS; i++) {
+			if (cat->selected[i]) {
+				sync_begin(&s, i);
+				sync_fail_msg(&s, i, "system_error",
+					"cannot start a thread", NULL);
+				sync_end(&s, i, 1);
+			}
 		}
 	}
 	for (i = 0; i < SYNC_POOL; i++) {
-		if (spawn(&pool[npool], pool_worker, &s) == 0) {
+		if (sync_spawn(&pool[npool], pool_worker, &s) == 0) {
 			npool++;
 		}
 	}

@@ -101,6 +101,9 @@ void sync_fail_msg(struct sync *s, int stream, const char *failure_type,
 int sync_list(struct sync *s, struct api *a, int stream, const char *path,
 	const char *query, const char *const *kv, int nadd);
 
+/* Start a worker thread with SYNC_STACK of stack; pthread_create's code. */
+int sync_spawn(pthread_t *t, void *(*fn)(void *), void *arg);
+
 /* Open this worker's api; on failure the stream(s) fail. */
 int sync_api(struct sync *s, struct api *a, const int *streams, int n);
 
