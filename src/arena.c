@@ -13,6 +13,11 @@
  * again, and the arena stops calling malloc once it has seen its largest
  * page.
  *
+ * A request no empty block can serve releases the oversized empty blocks
+ * (larger than ARENA_BLOCK) that are too small for it before a new block
+ * is made, so pages of slowly growing size reuse one large block's worth
+ * of memory instead of keeping one per page.
+ *
  * The limit counts the usable bytes of all blocks held (headers are not
  * counted).  When a new block would pass it, the empty blocks after `cur`
  * are released first, so a reused arena never refuses a request that a
@@ -148,6 +153,25 @@ next_block(struct arena *a, size_t n)
 			*link = b->next;
 			link_cur(a, b);
 			return 0;
+		}
+	}
+
+	/*
+	 * Oversized empty blocks too small for this request go: they held
+	 * an earlier page's large arrays (tokens), and keeping each page's
+	 * would make memory ratchet up with every page a little larger than
+	 * the one before.  Standard blocks stay for reuse.
+	 */
+	for (link = a->cur != NULL ? &a->cur->next : NULL;
+		link != NULL && *link != NULL;)
+	{
+		b = *link;
+		if (b->size > ARENA_BLOCK && b->size < n) {
+			*link = b->next;
+			a->total -= b->size;
+			free(b);
+		} else {
+			link = &b->next;
 		}
 	}
 

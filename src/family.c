@@ -317,71 +317,81 @@ voice(const struct family *f)
 	return f->s->cat->selected[S_ISSUES] ? S_ISSUES : f->child[0];
 }
 
+/* One window's listing. */
+struct window {
+	struct family *f;
+	int64_t from, to; /* the window */
+	uint64_t *listed; /* issues returned, for progress */
+	int warned;
+};
+
+/* The request for one page: GET /issues or POST /issues/search, asking
+ * for the window widened by SYNC_WIDEN_MS on each side. */
+static int
+window_request(void *ctx, const struct pager *pg, struct buf *t,
+	struct buf *post, int *is_post)
+{
+	struct window *w = ctx;
+	struct sync *s = w->f->s;
+	int64_t lo = w->from - SYNC_WIDEN_MS, hi = w->to + SYNC_WIDEN_MS;
+
+	if (s->cfg->cursor == CURSOR_UPDATED_AT) {
+		search_body(post, w->f->field, lo, hi, s->cfg->page_size, pg);
+		buf_adds(t, "/issues/search");
+		*is_post = 1;
+	} else {
+		list_target(t, lo, hi, s->cfg->page_size, pg);
+	}
+	return t->err || post->err ? -1 : 0;
+}
+
+static int
+window_record(void *ctx, struct api *a, uint32_t rec)
+{
+	struct window *w = ctx;
+
+	(*w->listed)++;
+	return place_issue(w->f, a, rec, w->from, w->to, &w->warned);
+}
+
+static int
+window_page_end(void *ctx, unsigned long pages, int more)
+{
+	struct window *w = ctx;
+
+	(void)pages;
+	(void)more;
+	if (emit_flush(&w->f->s->em[S_ISSUES]) < 0) {
+		sync_fail_msg(w->f->s, voice(w->f), "system_error",
+			"output closed", NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /* List the issues of window [from, to). 0, or -1 after reporting. */
 static int
 list_window(struct family *f, struct api *a, int64_t from, int64_t to,
-	struct buf *t, struct buf *body, uint64_t *listed)
+	uint64_t *listed)
 {
-	struct sync *s = f->s;
-	int updated = s->cfg->cursor == CURSOR_UPDATED_AT;
-	int64_t lo = from - SYNC_WIDEN_MS, hi = to + SYNC_WIDEN_MS;
-	struct api_error e;
-	struct json_iter it;
-	struct pager pg;
-	char why[200];
-	uint32_t rec;
-	int rc, more, warned = 0;
+	struct window w;
+	struct listing l;
 
-	pager_init(&pg);
-	do {
-		if (updated) {
-			search_body(
-				body, f->field, lo, hi, s->cfg->page_size, &pg);
-			rc = body->err
-				? API_FAIL_SYSTEM
-				: api_call(a, L_ISSUES_SEARCH, "/issues/search",
-					body, API_PAGE, &e);
-		} else {
-			list_target(t, lo, hi, s->cfg->page_size, &pg);
-			rc = buf_cstr(t) == NULL
-				? API_FAIL_SYSTEM
-				: api_call(a, L_ISSUES_LIST, t->p, NULL,
-					API_PAGE, &e);
-		}
-		if (rc != API_OK) {
-			if (rc == API_FAIL_SYSTEM && (body->err || t->err)) {
-				sync_fail_msg(s, voice(f), "system_error",
-					"cannot build the request", NULL);
-			} else {
-				sync_fail(s, voice(f), &e);
-			}
-			return -1;
-		}
-		json_iter_init(&a->doc, a->data, &it);
-		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)) {
-			(*listed)++;
-			if (place_issue(f, a, rec, from, to, &warned) < 0) {
-				api_page_done(a);
-				return -1;
-			}
-		}
-		more = pager_advance(&pg, &a->doc, &a->arena, why, sizeof why);
-		api_page_done(a);
-		if (emit_flush(&s->em[S_ISSUES]) < 0) {
-			sync_fail_msg(s, voice(f), "system_error",
-				"output "
-				"closed",
-				NULL);
-			return -1;
-		}
-		if (more < 0) {
-			sync_fail_msg(s, voice(f), "system_error", why,
-				updated ? "POST /issues/search"
-					: "GET /issues");
-			return -1;
-		}
-	} while (more);
-	return 0;
+	w.f = f;
+	w.from = from;
+	w.to = to;
+	w.listed = listed;
+	w.warned = 0;
+	l.stream = voice(f);
+	l.lane = f->s->cfg->cursor == CURSOR_UPDATED_AT ? L_ISSUES_SEARCH
+							: L_ISSUES_LIST;
+	l.gone_ok = 0;
+	l.what = lane_defs[l.lane].name;
+	l.request = window_request;
+	l.record = window_record;
+	l.page_end = window_page_end;
+	l.ctx = &w;
+	return sync_pages(f->s, a, &l);
 }
 
 /*
@@ -432,15 +442,12 @@ walk_windows(struct family *f, struct api *a, int64_t begin)
 	int inc = s->cat->incremental[S_ISSUES];
 	int64_t from, to, nwin;
 	uint64_t listed = 0;
-	struct buf t, body;
 	char a1[TS_LEN + 1], a2[TS_LEN + 1];
 	int k, rc = 0, w = 0;
 
 	nwin = begin >= s->t0
 		? 0
 		: (s->t0 - begin + SYNC_WINDOW_MS - 1) / SYNC_WINDOW_MS;
-	buf_init(&t, 16384);
-	buf_init(&body, 16384);
 	for (from = begin; from < s->t0 && rc == 0; from = to) {
 		to = from + SYNC_WINDOW_MS < s->t0 ? from + SYNC_WINDOW_MS
 						   : s->t0;
@@ -449,7 +456,7 @@ walk_windows(struct family *f, struct api *a, int64_t begin)
 		ts_format(to, a2);
 		out_log("INFO", "issues: window %d of %lld, %s to %s", w,
 			(long long)nwin, a1, a2);
-		rc = list_window(f, a, from, to, &t, &body, &listed);
+		rc = list_window(f, a, from, to, &listed);
 		if (rc < 0) {
 			break;
 		}
@@ -474,8 +481,6 @@ walk_windows(struct family *f, struct api *a, int64_t begin)
 			w, (long long)nwin, (unsigned long long)listed,
 			(unsigned long long)em->total);
 	}
-	buf_free(&t);
-	buf_free(&body);
 	return rc;
 }
 

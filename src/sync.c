@@ -108,24 +108,37 @@ sync_count(struct sync *s, const struct api *a)
 
 /* ---- plain streams ------------------------------------------------------- */
 
-/* The request target of one page: path?query&limit=N&cursor=C. */
-static const char *
-page_target(struct buf *t, const char *path, const char *query, int limit,
-	const struct pager *pg)
+/* One listing of a stream: where, and what to add to each record. */
+struct plain {
+	struct sync *s;
+	struct emitter *em;
+	const char *path;
+	const char *query;
+	int limit; /* 0: the endpoint takes no limit */
+	const char *const *kv;
+	int nadd;
+};
+
+/* path?query&limit=N&cursor=C */
+static int
+plain_request(void *ctx, const struct pager *pg, struct buf *t,
+	struct buf *post, int *is_post)
 {
+	struct plain *p = ctx;
 	char sep = '?';
 
-	buf_reset(t);
-	buf_adds(t, path);
-	if (query != NULL) {
+	(void)post;
+	(void)is_post;
+	buf_adds(t, p->path);
+	if (p->query != NULL) {
 		buf_addc(t, sep);
-		buf_adds(t, query);
+		buf_adds(t, p->query);
 		sep = '&';
 	}
-	if (limit > 0) {
+	if (p->limit > 0) {
 		buf_addc(t, sep);
 		buf_adds(t, "limit=");
-		buf_addi(t, limit);
+		buf_addi(t, p->limit);
 		sep = '&';
 	}
 	if (pg->more) {
@@ -133,7 +146,42 @@ page_target(struct buf *t, const char *path, const char *query, int limit,
 		buf_adds(t, "cursor=");
 		url_encode(t, pg->cursor, strlen(pg->cursor));
 	}
-	return buf_cstr(t);
+	return t->err ? -1 : 0;
+}
+
+static int
+plain_record(void *ctx, struct api *a, uint32_t rec)
+{
+	struct plain *p = ctx;
+
+	if (emit_record(p->em, &a->doc, rec, p->kv, p->nadd, out_now_ms()) < 0)
+	{
+		sync_fail_msg(p->s,
+			stream_find(p->em->stream, strlen(p->em->stream)),
+			"system_error",
+			"cannot emit a record (output closed or out of memory)",
+			p->path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+plain_page_end(void *ctx, unsigned long pages, int more)
+{
+	struct plain *p = ctx;
+	int stream = stream_find(p->em->stream, strlen(p->em->stream));
+
+	if (emit_flush(p->em) < 0) {
+		sync_fail_msg(
+			p->s, stream, "system_error", "output closed", NULL);
+		return -1;
+	}
+	if (stream_defs[stream].parent < 0 && (pages % 10 == 0 || more == 0)) {
+		out_log("INFO", "%s: page %lu, %llu records", p->em->stream,
+			pages, (unsigned long long)p->em->total);
+	}
+	return 0;
 }
 
 int
@@ -141,70 +189,25 @@ sync_list(struct sync *s, struct api *a, int stream, const char *path,
 	const char *query, const char *const *kv, int nadd)
 {
 	const struct stream_def *def = &stream_defs[stream];
-	struct emitter *em = &s->em[stream];
-	int child = def->parent >= 0;
-	struct api_error e;
-	struct json_iter it;
-	struct pager pg;
-	struct buf t;
-	const char *target, *fail = NULL;
-	char why[200];
-	uint32_t rec;
-	int rc, more = 0;
+	struct plain p;
+	struct listing l;
 
-	buf_init(&t, 8192);
-	pager_init(&pg);
-	do {
-		/* One page; a child whose parent vanished has nothing. */
-		target = page_target(&t, path, query,
-			def->paginated ? s->cfg->page_size : 0, &pg);
-		if (target == NULL) {
-			fail = "request too long";
-			break;
-		}
-		rc = api_call(a, def->lane, target, NULL, API_PAGE, &e);
-		if (rc == API_NOT_FOUND && child) {
-			out_log("WARN", "%s: %s is gone (HTTP 404); skipping",
-				em->stream, path);
-			break;
-		}
-		if (rc != API_OK) {
-			sync_fail(s, stream, &e);
-			more = -1;
-			break;
-		}
-
-		/* The records, then where to go next. */
-		json_iter_init(&a->doc, a->data, &it);
-		while (a->data != 0 && json_iter_next(&a->doc, &it, &rec)
-			&& fail == NULL) {
-			if (emit_record(
-				    em, &a->doc, rec, kv, nadd, out_now_ms())
-				< 0) {
-				fail = "cannot emit a record (output closed or "
-				       "out of memory)";
-			}
-		}
-		more = pager_advance(&pg, &a->doc, &a->arena, why, sizeof why);
-		api_page_done(a);
-		if (fail == NULL && emit_flush(em) < 0) {
-			fail = "output closed";
-		}
-		if (fail == NULL && more < 0) {
-			fail = why;
-		}
-		if (!child && (pg.pages % 10 == 0 || more == 0)) {
-			out_log("INFO", "%s: page %lu, %llu records",
-				em->stream, pg.pages,
-				(unsigned long long)em->total);
-		}
-	} while (more > 0 && fail == NULL);
-	if (fail != NULL) {
-		sync_fail_msg(s, stream, "system_error", fail, path);
-		more = -1;
-	}
-	buf_free(&t);
-	return more < 0 ? -1 : 0;
+	p.s = s;
+	p.em = &s->em[stream];
+	p.path = path;
+	p.query = query;
+	p.limit = def->paginated ? s->cfg->page_size : 0;
+	p.kv = kv;
+	p.nadd = nadd;
+	l.stream = stream;
+	l.lane = def->lane;
+	l.gone_ok = def->parent >= 0;
+	l.what = path;
+	l.request = plain_request;
+	l.record = plain_record;
+	l.page_end = plain_page_end;
+	l.ctx = &p;
+	return sync_pages(s, a, &l);
 }
 
 static void
@@ -280,123 +283,141 @@ articles_of(struct sync *s, struct api *a, const struct buf *ids)
 	return rc;
 }
 
+/* The knowledge bases listing: emit them, keep their ids. */
+struct kbs {
+	struct sync *s;
+	int emit;       /* knowledge_bases is selected */
+	int keep;       /* knowledge_base_articles is selected */
+	int voice;      /* the stream that reports failures */
+	struct buf ids; /* NUL-separated ids of the bases */
+};
+
+static int
+kb_request(void *ctx, const struct pager *pg, struct buf *t, struct buf *post,
+	int *is_post)
+{
+	struct kbs *k = ctx;
+
+	(void)post;
+	(void)is_post;
+	buf_adds(t, stream_defs[S_KNOWLEDGE_BASES].path);
+	buf_adds(t, "?limit=");
+	buf_addi(t, k->s->cfg->page_size);
+	if (pg->more) {
+		buf_adds(t, "&cursor=");
+		url_encode(t, pg->cursor, strlen(pg->cursor));
+	}
+	return t->err ? -1 : 0;
+}
+
+static int
+kb_record(void *ctx, struct api *a, uint32_t rec)
+{
+	struct kbs *k = ctx;
+	const char *id;
+	size_t n;
+
+	if (k->emit
+		&& emit_record(&k->s->em[S_KNOWLEDGE_BASES], &a->doc, rec, NULL,
+			   0, out_now_ms())
+			< 0)
+	{
+		sync_fail_msg(k->s, k->voice, "system_error",
+			"cannot emit a record", NULL);
+		return -1;
+	}
+	if (k->keep
+		&& json_get_str(&a->doc, rec, "id", &a->arena, &id, &n)
+			== JSON_GET_OK
+		&& n > 0 && memchr(id, '\0', n) == NULL
+		&& buf_add(&k->ids, id, n + 1) != BUF_OK)
+	{
+		sync_fail_msg(k->s, k->voice, "system_error",
+			"out of memory keeping knowledge base ids", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+kb_page_end(void *ctx, unsigned long pages, int more)
+{
+	struct kbs *k = ctx;
+
+	(void)pages;
+	(void)more;
+	if (emit_flush(&k->s->em[S_KNOWLEDGE_BASES]) < 0) {
+		sync_fail_msg(
+			k->s, k->voice, "system_error", "output closed", NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * One pass over knowledge_bases feeds knowledge_base_articles: each page
- * of bases is emitted (when selected), then the articles of its bases are
- * read before the next page, so memory holds one page of ids at most.
+ * One pass over knowledge_bases feeds knowledge_base_articles: the bases
+ * are listed (and emitted when selected), then the articles of each are
+ * read.  A workspace has a handful of bases, so keeping their ids costs
+ * nothing.
  */
 static void
 kb_family(struct sync *s)
 {
-	int kb = s->cat->selected[S_KNOWLEDGE_BASES];
-	int art = s->cat->selected[S_KB_ARTICLES];
-	int rep[2], nrep = 0, failed_kb = 0, failed_art = 0;
-	struct emitter *em = &s->em[S_KNOWLEDGE_BASES];
-	struct api_error e;
-	struct json_iter it;
-	struct pager pg;
+	struct kbs k;
+	struct listing l;
 	struct api a;
-	struct buf t, ids;
-	const char *id;
-	char why[200];
-	uint32_t rec;
-	size_t n;
-	int more;
+	int rep[2], nrep = 0, failed_kb = 0, failed_art = 0;
 
-	if (kb) {
+	memset(&k, 0, sizeof k);
+	k.s = s;
+	k.emit = s->cat->selected[S_KNOWLEDGE_BASES];
+	k.keep = s->cat->selected[S_KB_ARTICLES];
+	buf_init(&k.ids, 0);
+	if (k.emit) {
 		rep[nrep++] = S_KNOWLEDGE_BASES;
 		sync_begin(s, S_KNOWLEDGE_BASES);
 	}
-	if (art) {
+	if (k.keep) {
 		rep[nrep++] = S_KB_ARTICLES;
 		sync_begin(s, S_KB_ARTICLES);
 	}
+	k.voice = rep[0];
 	if (sync_api(s, &a, rep, nrep) < 0) {
-		goto done_fail;
+		failed_kb = failed_art = 1;
+		goto end;
 	}
-	buf_init(&t, 8192);
-	buf_init(&ids, 0);
-	pager_init(&pg);
-	do {
-		buf_reset(&t);
-		buf_adds(&t, stream_defs[S_KNOWLEDGE_BASES].path);
-		buf_adds(&t, "?limit=");
-		buf_addi(&t, s->cfg->page_size);
-		if (pg.more) {
-			buf_adds(&t, "&cursor=");
-			url_encode(&t, pg.cursor, strlen(pg.cursor));
-		}
-		if (api_call(&a, L_KNOWLEDGE_BASES, buf_cstr(&t), NULL,
-			    API_PAGE, &e)
-			!= API_OK) {
-			sync_fail(s, rep[0], &e);
-			failed_kb = failed_art = 1;
-			break;
-		}
-
-		/* Emit the bases; keep their ids for the articles. */
-		buf_reset(&ids);
-		json_iter_init(&a.doc, a.data, &it);
-		while (a.data != 0 && json_iter_next(&a.doc, &it, &rec)) {
-			if (kb) {
-				emit_record(
-					em, &a.doc, rec, NULL, 0, out_now_ms());
-			}
-			if (art
-				&& json_get_str(
-					   &a.doc, rec, "id", &a.arena, &id, &n)
-					== JSON_GET_OK
-				&& n > 0 && memchr(id, '\0', n) == NULL)
-			{
-				buf_add(&ids, id, n + 1);
-			}
-		}
-		more = pager_advance(&pg, &a.doc, &a.arena, why, sizeof why);
-		api_page_done(&a);
-		if (emit_flush(em) < 0 || ids.err) {
-			sync_fail_msg(s, rep[0], "system_error",
-				"output closed "
-				"or out of memory",
-				NULL);
-			failed_kb = failed_art = 1;
-			break;
-		}
-		if (more < 0) {
-			sync_fail_msg(s, rep[0], "system_error", why,
-				"GET /knowledge-bases");
-			failed_kb = failed_art = 1;
-			break;
-		}
-		if (art && articles_of(s, &a, &ids) < 0) {
-			failed_art = 1;
-			break;
-		}
-	} while (more);
-	buf_free(&t);
-	buf_free(&ids);
+	l.stream = k.voice;
+	l.lane = L_KNOWLEDGE_BASES;
+	l.gone_ok = 0;
+	l.what = "GET /knowledge-bases";
+	l.request = kb_request;
+	l.record = kb_record;
+	l.page_end = kb_page_end;
+	l.ctx = &k;
+	if (sync_pages(s, &a, &l) < 0) {
+		failed_kb = failed_art = 1;
+	} else if (k.keep && articles_of(s, &a, &k.ids) < 0) {
+		failed_art = 1;
+	}
 	sync_count(s, &a);
 	api_free(&a);
 
 	/* States, then the end of each stream. */
-	if (kb && !failed_kb && emit_state_done(em) < 0) {
+	if (k.emit && !failed_kb
+		&& emit_state_done(&s->em[S_KNOWLEDGE_BASES]) < 0) {
 		failed_kb = 1;
 	}
-	if (art && !failed_art && emit_state_done(&s->em[S_KB_ARTICLES]) < 0) {
+	if (k.keep && !failed_art && emit_state_done(&s->em[S_KB_ARTICLES]) < 0)
+	{
 		failed_art = 1;
 	}
-	if (kb) {
+end:
+	buf_free(&k.ids);
+	if (k.emit) {
 		sync_end(s, S_KNOWLEDGE_BASES, failed_kb);
 	}
-	if (art) {
+	if (k.keep) {
 		sync_end(s, S_KB_ARTICLES, failed_art);
-	}
-	return;
-done_fail:
-	if (kb) {
-		sync_end(s, S_KNOWLEDGE_BASES, 1);
-	}
-	if (art) {
-		sync_end(s, S_KB_ARTICLES, 1);
 	}
 }
 

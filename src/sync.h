@@ -29,6 +29,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "emit.h"
+#include "page.h"
 #include "rate.h"
 #include "state.h"
 #include "streams.h"
@@ -89,6 +90,33 @@ void sync_fail(struct sync *s, int stream, const struct api_error *e);
 /* A failure that is not an API error (bad data, output gone, memory). */
 void sync_fail_msg(struct sync *s, int stream, const char *failure_type,
 	const char *message, const char *internal);
+
+/*
+ * A listing: how to ask for each page and what to do with its records.
+ * sync_pages drives it (listing.c).
+ */
+struct listing {
+	int stream; /* failures are reported for this stream */
+	int lane;
+	int gone_ok;      /* 404 means the parent vanished: nothing to read */
+	const char *what; /* named in error messages */
+	/*
+	 * The request for the page after pg (the first when pg->more is 0):
+	 * the target into t and, for a POST, the JSON body into post with
+	 * *is_post set.  0, or -1 when it cannot be built.
+	 */
+	int (*request)(void *ctx, const struct pager *pg, struct buf *t,
+		struct buf *post, int *is_post);
+	/* One record of the page held by a; 0, or -1 after reporting. */
+	int (*record)(void *ctx, struct api *a, uint32_t rec);
+	/* After each page's records (may be NULL); 0, or -1 after
+	 * reporting. */
+	int (*page_end)(void *ctx, unsigned long pages, int more);
+	void *ctx;
+};
+
+/* Read every page of a listing.  Returns 0, or -1 after reporting. */
+int sync_pages(struct sync *s, struct api *a, const struct listing *l);
 
 /*
  * Page through one listing of stream's endpoint and emit its records with

@@ -254,11 +254,39 @@ free_then_reuse(void)
 	arena_free(&a);
 }
 
+/*
+ * Pages that each need a slightly larger array than the page before (as
+ * token arrays do) must not keep one large block per page.
+ */
+static void
+growing_pages_do_not_ratchet(void)
+{
+	struct arena a;
+	size_t want = 5 * ARENA_BLOCK;
+	int page;
+
+	arena_init(&a, 0);
+	for (page = 0; page < 40; page++) {
+		arena_reset(&a);
+		CHECK(arena_alloc(&a, 100) != NULL);
+		CHECK(arena_alloc(&a, want) != NULL);
+		want += 4096;
+	}
+	/* One large block plus a standard one, whatever the page count. */
+	CHECK(a.total <= want + ARENA_BLOCK);
+	/* Same sizes again: no new blocks needed, nothing freed. */
+	arena_reset(&a);
+	CHECK(arena_alloc(&a, want - 4096) != NULL);
+	CHECK(a.total <= want + ARENA_BLOCK);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
 	check_suite = "arena";
 	RUN(alloc_aligned_distinct);
+	RUN(growing_pages_do_not_ratchet);
 	RUN(large_requests);
 	RUN(reset_reuses_blocks);
 	RUN(reuse_finds_fitting_block);
