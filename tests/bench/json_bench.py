@@ -81,36 +81,55 @@ def jq_rate(path, runs):
     return best
 
 
-def table(label, path, data, runs):
+def measure(path, data, runs):
+    """All the figures for one page, as a dict (run.py uses this too):
+    ours (bench_json's own JSON), and seconds / rates for python3 and jq
+    (jq_s None when jq is not installed)."""
     mb = len(data) / 1e6
     o = ours(path, max(runs * 5, 20))
-    nrec = o["records"]
     py_t, py_n = python_rate(data, runs)
     py_l = python_loads(data, runs)
     jq_t = jq_rate(path, runs)
+    return {
+        "bytes": len(data), "records": o["records"], "runs": runs,
+        "ours": o,
+        "python_loads_s": py_l, "python_loads_mb_s": mb / py_l,
+        "python_dumps_s": py_t, "python_dumps_mb_s": mb / py_t,
+        "python_records_per_s": py_n / py_t,
+        "jq_s": jq_t,
+        "jq_mb_s": mb / jq_t if jq_t else None,
+        "jq_records_per_s": o["records"] / jq_t if jq_t else None,
+    }
+
+
+def table(label, path, data, runs):
+    r = measure(path, data, runs)
+    o = r["ours"]
+    nrec = o["records"]
     ours_rec = o["records_per_s"]
     rows = [
         ("ours: tokenize", o["tokenize_mb_s"], None, None),
         ("ours: tokenize + minify each record", o["minify_mb_s"],
          ours_rec, None),
-        ("python3: json.loads", mb / py_l, None,
-         o["tokenize_mb_s"] / (mb / py_l)),
-        ("python3: loads + dumps each record", mb / py_t, py_n / py_t,
-         ours_rec / (py_n / py_t)),
+        ("python3: json.loads", r["python_loads_mb_s"], None,
+         o["tokenize_mb_s"] / r["python_loads_mb_s"]),
+        ("python3: loads + dumps each record", r["python_dumps_mb_s"],
+         r["python_records_per_s"], ours_rec / r["python_records_per_s"]),
     ]
-    if jq_t is not None:
-        rows.append(("jq -c '.data[]' (whole process)", mb / jq_t,
-                     nrec / jq_t, ours_rec / (nrec / jq_t)))
+    if r["jq_s"] is not None:
+        rows.append(("jq -c '.data[]' (whole process)", r["jq_mb_s"],
+                     r["jq_records_per_s"],
+                     ours_rec / r["jq_records_per_s"]))
     print(f"\n{label}: {len(data)} bytes, {nrec} records, "
           f"{o['tokens']} tokens, arena peak {o['arena_peak']} bytes "
           f"(best of {runs}; ours best of {o['iterations']}, "
           f"mean tokenize {o['tokenize_mb_s_mean']} MB/s)")
     print(f"  {'':40} {'MB/s':>9} {'records/s':>11} {'ours is':>9}")
     for name, rate, recs, ratio in rows:
-        r = f"{recs:11.0f}" if recs else f"{'':>11}"
+        rr = f"{recs:11.0f}" if recs else f"{'':>11}"
         x = f"{ratio:8.1f}x" if ratio else f"{'':>9}"
-        print(f"  {name:40} {rate:9.1f} {r} {x}")
-    if jq_t is None:
+        print(f"  {name:40} {rate:9.1f} {rr} {x}")
+    if r["jq_s"] is None:
         print("  jq: not installed (apt-get install -y jq)")
     return o
 
