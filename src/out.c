@@ -114,6 +114,23 @@ append_scrubbed(const char *p, size_t n)
 	}
 }
 
+/*
+ * Lock held, after appending to pending: a failed append (out of memory)
+ * fails the output for good; else flush when asked or when full.
+ */
+static int
+appended(int flush)
+{
+	if (pending.err) {
+		failed = 1;
+		return -1;
+	}
+	if (flush || pending.len >= OUT_BUF_FLUSH) {
+		return flush_locked();
+	}
+	return 0;
+}
+
 int
 out_line(const char *p, size_t n, int flush)
 {
@@ -126,13 +143,7 @@ out_line(const char *p, size_t n, int flush)
 	}
 	append_scrubbed(p, n);
 	buf_addc(&pending, '\n');
-	if (pending.err) {
-		/* Out of memory for the line: write what is whole, drop it. */
-		failed = 1;
-		rc = -1;
-	} else if (flush || pending.len >= OUT_BUF_FLUSH) {
-		rc = flush_locked();
-	}
+	rc = appended(flush);
 	pthread_mutex_unlock(&lock);
 	return rc;
 }
@@ -174,12 +185,7 @@ out_lines(char *p, size_t n, int flush)
 		rc = failed ? -1 : 0;
 	} else {
 		buf_add(&pending, p, n);
-		if (pending.err) {
-			failed = 1;
-			rc = -1;
-		} else if (flush || pending.len >= OUT_BUF_FLUSH) {
-			rc = flush_locked();
-		}
+		rc = appended(flush);
 	}
 	pthread_mutex_unlock(&lock);
 	return rc;
