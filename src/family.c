@@ -56,8 +56,7 @@ struct child_arg {
 	int k; /* index into child[] and q[] */
 };
 
-/* ---- children -------------------------------------------------------------
- */
+/* ---- children ------------------------------------------------------------ */
 
 /* Fetch and emit all children of one issue. 0, or -1 after reporting. */
 static int

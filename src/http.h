@@ -51,16 +51,14 @@
 #include "tls.h"
 #include "url.h"
 
-/* ---- limits ---------------------------------------------------------------
- */
+/* ---- limits -------------------------------------------------------------- */
 
 #define HTTP_MAX_HEADER_BYTES (64 * 1024) /* status line + all headers */
 #define HTTP_MAX_HEADERS 128
 #define HTTP_MAX_CHUNK_DIGITS 16 /* hex digits of a chunk size */
 #define HTTP_DEFAULT_MAX_BODY ((size_t)256 * 1024 * 1024)
 
-/* ---- errors ---------------------------------------------------------------
- */
+/* ---- errors -------------------------------------------------------------- */
 
 enum http_err {
 	HTTP_OK = 0,
@@ -91,8 +89,7 @@ struct http_error {
  * protocol and memory errors. */
 int http_err_transient(int code);
 
-/* ---- incremental response parser ------------------------------------------
- */
+/* ---- incremental response parser ----------------------------------------- */
 
 enum http_parse_rc {
 	HTTP_PARSE_MORE = 0, /* need more bytes */
@@ -153,16 +150,14 @@ int http_parser_eof(struct http_parser *p);
  * without close_notify is an error). */
 int http_parser_until_close(const struct http_parser *p);
 
-/* ---- Retry-After ------------------------------------------------------------
- */
+/* ---- Retry-After --------------------------------------------------------- */
 
 /* Milliseconds to wait per a Retry-After value (delta-seconds or an
  * IMF-fixdate HTTP date, relative to now_ms), clamped to [0, cap_ms];
  * -1 when the value is empty or invalid. */
 int64_t http_retry_after_ms(const char *value, int64_t now_ms, int64_t cap_ms);
 
-/* ---- connections ------------------------------------------------------------
- */
+/* ---- connections --------------------------------------------------------- */
 
 struct http_opts {
 	const struct tls_trust *trust; /* required for https */
