@@ -266,37 +266,6 @@ def emptydir():
     return d
 
 
-def read_fifos(d):
-    """Open d/stdout and d/stderr (FIFOs) for reading in threads, like the
-    orchestrator; returns a function that joins and returns both."""
-    box = {}
-
-    def reader(name):
-        with open(os.path.join(d, name), "rb") as f:
-            box[name] = f.read()
-
-    ths = [threading.Thread(target=reader, args=(n,), daemon=True)
-           for n in ("stdout", "stderr")]
-    for th in ths:
-        th.start()
-
-    def finish(timeout=10):
-        """Call once the wrapper has exited: every writer is gone, so a
-        reader still blocked in open() never had one; unblock it."""
-        end = time.monotonic() + timeout
-        for n, th in zip(("stdout", "stderr"), ths):
-            th.join(0.5)
-            while th.is_alive() and time.monotonic() < end:
-                try:
-                    os.close(os.open(os.path.join(d, n),
-                                     os.O_WRONLY | os.O_NONBLOCK))
-                except OSError:
-                    pass
-                th.join(0.1)
-        return box.get("stdout"), box.get("stderr")
-    return finish
-
-
 def source_dir(cfg, catalog, state=None):
     d = emptydir()
     wjson(os.path.join(d, "connectorConfig.json"), cfg)
@@ -459,7 +428,7 @@ def main_cases(root, mock):
         d = source_dir(cfg, catalog, state)
         for name in pre:
             open(os.path.join(d, name), "w").close()
-        finish = read_fifos(d)
+        finish = airbyte_platform.read_fifos(d)
         r = wrapper(airbyte_platform.source_script(), source=d,
                     wd="/source")
         out, err = finish()

@@ -21,6 +21,10 @@ and stderr (the two FIFOs made by the init container) are relative to it.
 Only the two directories may be changed (`config_dir`, `source_dir`), for
 trees where /config or /source cannot be used; everything else is verbatim.
 """
+import os
+import threading
+import time
+
 
 WRAPPER = """\
 # fail loudly if entry point not set
@@ -86,3 +90,34 @@ def source_script(source_dir="/source"):
     directory source_dir, where stdout and stderr are FIFOs."""
     return WRAPPER.replace("@COMMAND@",
                            SOURCE.replace("@SOURCE_DIR@", source_dir))
+
+
+def read_fifos(d):
+    """Open d/stdout and d/stderr (FIFOs) for reading in threads, like the
+    orchestrator; returns a function that joins and returns both."""
+    box = {}
+
+    def reader(name):
+        with open(os.path.join(d, name), "rb") as f:
+            box[name] = f.read()
+
+    ths = [threading.Thread(target=reader, args=(n,), daemon=True)
+           for n in ("stdout", "stderr")]
+    for th in ths:
+        th.start()
+
+    def finish(timeout=10):
+        """Call once the wrapper has exited: every writer is gone, so a
+        reader still blocked in open() never had one; unblock it."""
+        end = time.monotonic() + timeout
+        for n, th in zip(("stdout", "stderr"), ths):
+            th.join(0.5)
+            while th.is_alive() and time.monotonic() < end:
+                try:
+                    os.close(os.open(os.path.join(d, n),
+                                     os.O_WRONLY | os.O_NONBLOCK))
+                except OSError:
+                    pass
+                th.join(0.1)
+        return box.get("stdout"), box.get("stderr")
+    return finish

@@ -317,29 +317,10 @@ with MockServer("--issues", "10", tls=True) as m:
         for n in ("stdout", "stderr"):
             os.mkfifo(os.path.join(d, n))
             os.chmod(os.path.join(d, n), 0o666)
-        box = {}
-
-        def reader(n):
-            with open(os.path.join(d, n), "rb") as f:
-                box[n] = f.read()
-        ths = [threading.Thread(target=reader, args=(n,), daemon=True)
-               for n in ("stdout", "stderr")]
-        for th in ths:
-            th.start()
+        finish = airbyte_platform.read_fifos(d)
         r = wrapper(airbyte_platform.source_script(), d, "/source")
-        # The container is gone: a reader still blocked in open() never
-        # had a writer; unblock it.
-        end = time.monotonic() + 10
-        for n, th in zip(("stdout", "stderr"), ths):
-            th.join(0.5)
-            while th.is_alive() and time.monotonic() < end:
-                try:
-                    os.close(os.open(os.path.join(d, n),
-                                     os.O_WRONLY | os.O_NONBLOCK))
-                except OSError:
-                    pass
-                th.join(0.1)
-        out = Run(["read"], 0, box.get("stdout", b""), "")
+        stdout, _ = finish()
+        out = Run(["read"], 0, stdout or b"", "")
         assert r.rc == 0 and not out.errors, (r.describe(), out.describe())
         for n in names:
             assert len(out.records(n)) == len(truth[n]), n
